@@ -1,0 +1,28 @@
+"""Working-day deadlines: weekends and Indonesian public holidays (lokal-id) do not count."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import lokal
+from flask import current_app
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def add_working_days(start: date, days: int) -> date:
+    return lokal.add_working_days(start, days)
+
+
+def verification_due(received_at: datetime) -> date:
+    return add_working_days(local_date(received_at), current_app.config["SLA_VERIFY_DAYS"])
+
+
+def first_response_due(received_at: datetime) -> date:
+    """The first answer's latest date if verification takes all its time (for the receipt)."""
+    return add_working_days(
+        verification_due(received_at), current_app.config["SLA_FIRST_RESPONSE_DAYS"]
+    )

@@ -1,0 +1,209 @@
+"""Complaints, reporters, attachments and the append-only event log."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import TimestampMixin, str_enum, utcnow
+from app.directory.models import Category, Region
+from app.extensions import db
+
+
+class TitledEnum(enum.StrEnum):
+    """A state whose title is translated; titles live in each subclass's TITLES."""
+
+    @property
+    def title(self) -> str:
+        return str(self.TITLES[self])  # type: ignore[attr-defined]
+
+
+class ComplaintType(TitledEnum):
+    COMPLAINT = "complaint"
+    ASPIRATION = "aspiration"
+    INFORMATION = "information"
+
+
+ComplaintType.TITLES = {
+    ComplaintType.COMPLAINT: _l("Complaint"),
+    ComplaintType.ASPIRATION: _l("Aspiration"),
+    ComplaintType.INFORMATION: _l("Request for information"),
+}
+
+
+class Privacy(TitledEnum):
+    PUBLIC = "public"
+    CONFIDENTIAL = "confidential"
+    ANONYMOUS = "anonymous"
+
+    @property
+    def needs_secret(self) -> bool:
+        """Content that is not public is shown to the reporter only with their secret."""
+        return self is not Privacy.PUBLIC
+
+
+Privacy.TITLES = {
+    Privacy.PUBLIC: _l("Public"),
+    Privacy.CONFIDENTIAL: _l("Confidential"),
+    Privacy.ANONYMOUS: _l("Anonymous"),
+}
+
+
+class Status(TitledEnum):
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    NEEDS_INFO = "needs_info"
+    MERGED = "merged"
+    FORWARDED = "forwarded"
+    ARCHIVED = "archived"
+    REOPENED = "reopened"
+    FLAGGED = "flagged"
+
+
+Status.TITLES = {
+    Status.RECEIVED: _l("Received"),
+    Status.VERIFIED: _l("Verified and sent to the agency"),
+    Status.IN_PROGRESS: _l("Being handled"),
+    Status.RESOLVED: _l("Resolved"),
+    Status.CLOSED: _l("Closed"),
+    Status.NEEDS_INFO: _l("More information needed"),
+    Status.MERGED: _l("Joined to an earlier report"),
+    Status.FORWARDED: _l("Forwarded to another agency"),
+    Status.ARCHIVED: _l("Archived"),
+    Status.REOPENED: _l("Reopened"),
+    Status.FLAGGED: _l("Held for review"),
+}
+
+
+class EventKind(TitledEnum):
+    RECEIVED = "received"
+
+
+EventKind.TITLES = {
+    EventKind.RECEIVED: _l("Report received"),
+}
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    API = "api"
+
+
+class Reporter(db.Model):
+    """Who filed: kept apart so views that must not see identity never join it."""
+
+    __tablename__ = "reporters"
+    __table_args__ = (
+        CheckConstraint(
+            "name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL", name="not_empty"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class Complaint(TimestampMixin, db.Model):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged"),
+        CheckConstraint(
+            "(privacy = 'public') OR (secret_hash IS NOT NULL)", name="secret_unless_public"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(9), unique=True)
+    secret_hash: Mapped[str | None] = mapped_column(String(64))
+    type: Mapped[ComplaintType] = mapped_column(str_enum(ComplaintType))
+    status: Mapped[Status] = mapped_column(str_enum(Status), default=Status.RECEIVED, index=True)
+    privacy: Mapped[Privacy] = mapped_column(str_enum(Privacy))
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    occurred_on: Mapped[date | None]
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporters.id"))
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, 5))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    category: Mapped[Category] = relationship(lazy="joined")
+    reporter: Mapped[Reporter | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="complaint", order_by="Attachment.id"
+    )
+    events: Mapped[list[ComplaintEvent]] = relationship(order_by="ComplaintEvent.id")
+
+
+class AttachmentKind(TitledEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    AUDIO = "audio"
+
+
+AttachmentKind.TITLES = {
+    AttachmentKind.PHOTO: _l("Photo"),
+    AttachmentKind.DOCUMENT: _l("PDF document"),
+    AttachmentKind.AUDIO: _l("Audio recording"),
+}
+
+
+class Attachment(TimestampMixin, db.Model):
+    """A stored file. Belongs to a complaint, or to a draft while the reporter checks answers.
+
+    The client's filename is never kept: it can name the reporter ("KTP_Budi.jpg").
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint("(complaint_id IS NULL) <> (draft_id IS NULL)", name="complaint_or_draft"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drafts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AttachmentKind] = mapped_column(str_enum(AttachmentKind, 10))
+    media_type: Mapped[str] = mapped_column(String(50))
+    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    complaint: Mapped[Complaint | None] = relationship(back_populates="attachments")
+
+
+class ComplaintEvent(db.Model):
+    """One line of a complaint's history. Written once; never updated or deleted."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
+    status: Mapped[Status] = mapped_column(str_enum(Status))
+    public: Mapped[bool] = mapped_column(default=True)
+    actor_role: Mapped[str] = mapped_column(String(20), default="reporter")
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(ComplaintEvent, "before_update")
+@event.listens_for(ComplaintEvent, "before_delete")
+def _refuse_change(_mapper, _connection, target: ComplaintEvent) -> None:  # noqa: ANN001
+    raise AppendOnlyError(f"complaint event {target.id} is append-only")

@@ -1,0 +1,73 @@
+"""Creating complaints and recording what happens to them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.complaints import codes
+from app.complaints.models import (
+    Attachment,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    ComplaintType,
+    EventKind,
+    Privacy,
+    Reporter,
+    Status,
+)
+from app.complaints.signals import complaint_received
+from app.extensions import db
+
+
+def _unused_tracking_code() -> str:
+    while True:
+        code = codes.new_tracking_code()
+        if db.session.scalar(select(Complaint.id).where(Complaint.tracking_code == code)) is None:
+            return code
+
+
+def create_complaint(
+    data: dict,
+    *,
+    channel: Channel,
+    locale: str,
+    attachments: list[Attachment] = (),  # type: ignore[assignment]
+    secret: str | None = None,
+) -> tuple[Complaint, str | None]:
+    """File a complaint from validated answers; returns it and its secret (if not public).
+
+    `secret` lets a caller choose the secret (the API derives it from the Idempotency-Key).
+    """
+    privacy = Privacy(data["privacy"])
+    contact = {k: data.get(k) for k in ("name", "email", "phone")}
+    reporter = Reporter(**contact) if any(contact.values()) else None
+    secret = (secret or codes.new_secret()) if privacy.needs_secret else None
+    complaint = Complaint(
+        tracking_code=_unused_tracking_code(),
+        secret_hash=codes.hash_secret(secret) if secret else None,
+        type=ComplaintType(data["type"]),
+        status=Status.RECEIVED,
+        privacy=privacy,
+        title=data["title"],
+        description=data["description"],
+        region_code=data["region_code"],
+        category_code=data["category"],
+        occurred_on=date.fromisoformat(data["occurred_on"]) if data.get("occurred_on") else None,
+        reporter=reporter,
+        locale=locale,
+        channel=channel,
+    )
+    db.session.add(complaint)
+    for attachment in attachments:
+        attachment.draft_id = None
+        complaint.attachments.append(attachment)
+    complaint.events.append(
+        ComplaintEvent(kind=EventKind.RECEIVED, status=Status.RECEIVED, actor_role="reporter")
+    )
+    db.session.flush()
+    complaint_received.send(current_app._get_current_object(), complaint=complaint)
+    return complaint, secret

@@ -1,0 +1,83 @@
+"""Settings, all read from environment variables; SUARA_ENV picks the class."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    INSTANCE_PATH = Path(os.environ.get("SUARA_INSTANCE", ROOT / "instance"))
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("SUARA_TIMEZONE", "Asia/Jakarta")
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ("id", "en")
+
+    # Uploads: at most 3 files of 10 MB each. A request larger than all of that together is
+    # refused from its Content-Length; a single oversized file is refused while it streams.
+    MAX_FILES = 3
+    MAX_FILE_BYTES = _int("MAX_FILE_BYTES", 10 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = MAX_FILES * MAX_FILE_BYTES + 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+    MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 40_000_000)
+
+    # Deadlines in working days (PRODUCT.md); a deployment may set its own.
+    SLA_VERIFY_DAYS = _int("SLA_VERIFY_DAYS", 3)
+    SLA_FIRST_RESPONSE_DAYS = _int("SLA_FIRST_RESPONSE_DAYS", 5)
+    SLA_AUTOCLOSE_DAYS = _int("SLA_AUTOCLOSE_DAYS", 10)
+    SLA_RESOLUTION_DAYS = _int("SLA_RESOLUTION_DAYS", 60)
+
+    DRAFT_MAX_AGE_HOURS = _int("DRAFT_MAX_AGE_HOURS", 24)
+    # Origins, besides the app's own, allowed to call the JSON API from a browser.
+    API_ALLOWED_ORIGINS = tuple(filter(None, os.environ.get("API_ALLOWED_ORIGINS", "").split()))
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    TESTING = False
+    DEBUG = False
+
+
+class Development(Config):
+    DEBUG = False  # the debugger would expose tracebacks; use logs instead
+
+
+class Testing(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - a fixed key keeps test runs reproducible
+
+
+class Production(Config):
+    SESSION_COOKIE_SECURE = True
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}
+
+
+def load_secret_key(config: dict, instance: Path, env: str) -> None:
+    """Fill SECRET_KEY: from the environment; generated once into instance/ in development."""
+    if config.get("SECRET_KEY"):
+        return
+    if env == "production":
+        raise RuntimeError(
+            "SECRET_KEY is not set. Production needs a long random SECRET_KEY in the environment, "
+            "e.g. SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\"."
+        )
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    config["SECRET_KEY"] = key_file.read_text().strip()

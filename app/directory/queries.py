@@ -1,0 +1,34 @@
+"""Read-side selects for the directory."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.directory.models import Agency, Category, Region, RegionLevel
+from app.extensions import db
+
+
+def regions(parent_code: str | None = None) -> list[Region]:
+    """Children of a region (no parent: the provinces), by name."""
+    query = select(Region).order_by(Region.name)
+    if parent_code:
+        query = query.where(Region.parent_code == parent_code)
+    else:
+        query = query.where(Region.level == RegionLevel.PROVINCE)
+    return list(db.session.scalars(query))
+
+
+def region(code: str | None) -> Region | None:
+    return db.session.get(Region, code) if code else None
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position)))
+
+
+def category(code: str | None) -> Category | None:
+    return db.session.get(Category, code) if code else None
+
+
+def agencies() -> list[Agency]:
+    return list(db.session.scalars(select(Agency).order_by(Agency.kind, Agency.code)))

@@ -1,0 +1,256 @@
+"""Filing on the web (form → check your answers → receipt) and through the JSON API."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+from flask import Response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from app.complaints import deadlines
+from app.complaints.models import Complaint, ComplaintType, Privacy
+from app.directory import queries
+from app.extensions import db
+from app.intake import bp
+from app.intake.forms import ApiComplaintForm, ConfirmForm, FilingForm
+from app.intake.models import Draft
+from app.intake.operations import (
+    KeyReused,
+    find_draft,
+    request_fingerprint,
+    save_draft,
+    send_draft,
+    submit_via_api,
+)
+from app.intake.uploads import CleanFile, UploadError, clean
+from app.web.access import public, public_api
+from app.web.errors import json_error
+from app.web.htmx import render_page_or_fragment
+
+DRAFT = "draft"
+RECEIPT = "receipt"
+API_FIELDS = (
+    "type",
+    "title",
+    "description",
+    "region_code",
+    "category",
+    "privacy",
+    "occurred_on",
+    "name",
+    "email",
+    "phone",
+)
+
+
+def _current_draft() -> Draft | None:
+    return find_draft(session.get(DRAFT))
+
+
+def _clean_uploads(uploads: list[FileStorage], already: int) -> tuple[list[CleanFile], list[str]]:
+    """Check every chosen file; return the clean ones and the error messages."""
+    chosen = [f for f in uploads if f and f.filename]
+    errors: list[str] = []
+    if len(chosen) + already > 3:
+        return [], [_("You can attach at most 3 files.")]
+    files = []
+    for number, upload in enumerate(chosen, start=1):
+        try:
+            files.append(clean(upload.read()))
+        except UploadError as error:
+            errors.append(_("File %(number)d: %(problem)s", number=number, problem=error))
+    return files, errors
+
+
+@bp.route("/lapor", methods=["GET", "POST"])
+@public
+def file_form() -> Response | str | tuple[str, int]:
+    draft = _current_draft()
+    if request.method == "GET":
+        data = FilingForm.prefill(draft.data) if draft else None
+        form = FilingForm(formdata=None, data=data)
+        return render_template("intake/form.html", form=form, draft=draft)
+
+    form = FilingForm()
+    if form.refresh.data:  # JavaScript off: fill the place lists, keep every answer
+        return render_template("intake/form.html", form=form, draft=draft, refreshed=True)
+    kept = 0 if (draft is None or form.remove_attachments.data) else len(draft.attachments)
+    valid = form.validate_on_submit()
+    files, file_errors = _clean_uploads(form.attachments.data or [], kept)
+    if file_errors:
+        form.attachments.errors = [*form.attachments.errors, *file_errors]
+    if not valid or file_errors:
+        return render_template("intake/form.html", form=form, draft=draft), 422
+    draft = save_draft(
+        draft, form.cleaned().as_dict(), files, drop_old_files=bool(form.remove_attachments.data)
+    )
+    db.session.commit()
+    session[DRAFT] = draft.token
+    return redirect(url_for("intake.check"), code=303)
+
+
+@bp.get("/lapor/wilayah")
+@public
+def places() -> Response:
+    """The regency and district lists for the chosen province and regency (htmx)."""
+    form = FilingForm(formdata=request.args, meta={"csrf": False})
+    return render_page_or_fragment("intake/form.html", "intake/_places.html", form=form, draft=None)
+
+
+@bp.get("/lapor/periksa")
+@public
+def check() -> Response | str:
+    draft = _current_draft()
+    if draft is None:
+        return redirect(url_for("intake.file_form"))
+    data = draft.data
+    return render_template(
+        "intake/check.html",
+        draft=draft,
+        data=data,
+        form=ConfirmForm(),
+        region=queries.region(data["region_code"]),
+        category=queries.category(data["category"]),
+        kind=ComplaintType(data["type"]),
+        privacy=Privacy(data["privacy"]),
+        occurred_on=date.fromisoformat(data["occurred_on"]) if data["occurred_on"] else None,
+    )
+
+
+@bp.post("/lapor/kirim")
+@public
+def send() -> Response | str | tuple[str, int]:
+    form = ConfirmForm()
+    draft = _current_draft()
+    if draft is None:
+        # Sent already (a double click), or expired: the receipt, if we have one, else the form.
+        return redirect(url_for("intake.receipt" if RECEIPT in session else "intake.file_form"))
+    if not form.validate_on_submit():
+        return redirect(url_for("intake.check"))
+    complaint, secret = send_draft(draft, str(get_locale()))
+    db.session.commit()
+    session.pop(DRAFT, None)
+    session[RECEIPT] = {"code": complaint.tracking_code, "secret": secret}
+    return redirect(url_for("intake.receipt"), code=303)
+
+
+@bp.get("/lapor/tanda-terima")
+@public
+def receipt() -> Response | str:
+    saved = session.get(RECEIPT)
+    complaint = db.session.scalar(
+        db.select(Complaint).where(Complaint.tracking_code == (saved or {}).get("code"))
+    )
+    if complaint is None:
+        return redirect(url_for("intake.file_form"))
+    secret = saved.get("secret")
+    if secret:  # shown once: a reload shows the code but no longer the secret
+        session[RECEIPT] = {"code": saved["code"], "secret": None}
+    return render_template(
+        "intake/receipt.html",
+        complaint=complaint,
+        secret=secret,
+        verify_by=deadlines.verification_due(complaint.created_at),
+        respond_by=deadlines.first_response_due(complaint.created_at),
+    )
+
+
+# --- JSON API -----------------------------------------------------------------------------
+
+
+def _api_input() -> tuple[dict, list[bytes]] | Response:
+    """The submitted fields and raw files, from JSON or multipart; or an error response."""
+    if request.mimetype == "application/json":
+        try:
+            payload = json.loads(request.get_data().decode("utf-8"))
+        except UnicodeDecodeError:
+            return json_error(400, _("The request is not valid UTF-8 text."))
+        except ValueError:
+            return json_error(400, _("The request body is not valid JSON."))
+        if not isinstance(payload, dict):
+            return json_error(400, _("The request body must be a JSON object."))
+        return payload, []
+    if request.mimetype == "multipart/form-data":
+        fields = {k: request.form.get(k) for k in request.form}
+        if any("\ufffd" in (v or "") for v in fields.values()):
+            return json_error(400, _("The request is not valid UTF-8 text."))
+        return fields, [f.read() for f in request.files.getlist("attachments") if f]
+    return json_error(415, _("Send the complaint as JSON or as multipart form data."))
+
+
+@bp.post("/api/v1/complaints")
+@public_api
+def api_submit() -> Response | tuple[Response, int]:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    try:
+        key = str(uuid.UUID(key))
+    except ValueError:
+        return json_error(
+            400,
+            _("The Idempotency-Key header is required and must be a UUID."),
+            "Idempotency-Key",
+        )
+    parsed = _api_input()
+    if isinstance(parsed, Response):
+        return parsed
+    fields, raw_files = parsed
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(fields) - set(API_FIELDS))
+    if unknown:
+        errors["_request"] = [_("Unknown fields: %(names)s", names=", ".join(unknown))]
+    for name in API_FIELDS:
+        if fields.get(name) is not None and not isinstance(fields[name], str):
+            errors[name] = [_("This must be text.")]
+    if len(raw_files) > 3:
+        errors["attachments"] = [_("You can attach at most 3 files.")]
+    fingerprint = request_fingerprint(fields, raw_files)
+    files: list[CleanFile] = []
+    for number, data in enumerate(raw_files[:3], start=1):
+        try:
+            files.append(clean(data))
+        except UploadError as error:
+            errors.setdefault("attachments", []).append(
+                _("File %(number)d: %(problem)s", number=number, problem=error)
+            )
+    if errors:
+        return _unprocessable(errors)
+    form = ApiComplaintForm(formdata=MultiDict({k: v for k, v in fields.items() if v}))
+    if not form.validate():
+        return _unprocessable(form.errors)
+    try:
+        status, body = submit_via_api(
+            key,
+            fingerprint,
+            form.cleaned().as_dict(),
+            files,
+            str(get_locale()),
+            lambda code: url_for("tracking.api_status", code=code, _external=True),
+        )
+    except KeyReused:
+        return json_error(
+            422,
+            _(
+                "The Idempotency-Key %(key)s was already used for a different complaint. "
+                "Use a new key for a new complaint.",
+                key=key,
+            ),
+            "Idempotency-Key",
+        )
+    db.session.commit()
+    response = Response(
+        json.dumps(body, sort_keys=True), status=status, mimetype="application/json"
+    )
+    response.headers["Location"] = body["status_url"]
+    return response
+
+
+def _unprocessable(errors: dict) -> tuple[Response, int]:
+    messages = {field: [str(m) for m in found] for field, found in errors.items()}
+    response = Response(
+        json.dumps({"errors": messages}, sort_keys=True), mimetype="application/json"
+    )
+    return response, 422

@@ -1,0 +1,70 @@
+"""Error pages and JSON errors: always translated, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def json_error(status: int, message: str, field: str = "_request") -> Response:
+    response = jsonify({"errors": {field: [message]}})
+    response.status_code = status
+    return response
+
+
+def _message(code: int) -> tuple[str, str]:
+    messages = {
+        400: (_("The request could not be read"), _("Something in what was sent is not valid.")),
+        403: (_("Not allowed"), _("You are not allowed to do that.")),
+        404: (_("Page not found"), _("Check the address, or start again from the home page.")),
+        405: (_("Not allowed"), _("That action is not possible here.")),
+        413: (
+            _("Files too large"),
+            _("Each file must be 10 MB or smaller, and at most 3 files can be sent."),
+        ),
+        422: (_("The request could not be processed"), _("Check what was sent and try again.")),
+        429: (_("Too many requests"), _("Please wait a moment and try again.")),
+    }
+    return messages.get(
+        code,
+        (
+            _("Sorry, something went wrong"),
+            _("Nothing was lost. Please try again in a few minutes."),
+        ),
+    )
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[Response | str, int]:
+    title, message = _message(code)
+    if wants_json():
+        return json_error(code, detail or message), code
+    return render_template("errors/error.html", title=title, message=detail or message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
+        return render_error(
+            400, _("This form has expired. Go back, reload the page and send it again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[Response | str, int]:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

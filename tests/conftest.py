@@ -1,0 +1,254 @@
+"""Shared fixtures: one app and schema per session, a clean database per test, page checks,
+factories, and a real gunicorn server for the tests that need one.
+
+Set TEST_DATABASE_URL (and TEST_LIVE_DATABASE_URL for the live server) to run on PostgreSQL;
+.ci/run does this for the tests marked `db`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+
+os.environ["SUARA_ENV"] = "testing"
+os.environ.setdefault("SUARA_INSTANCE", tempfile.mkdtemp(prefix="suara-test-"))
+
+from app import create_app
+from app.complaints.models import Channel
+from app.complaints.operations import create_complaint
+from app.directory.operations import load_directory
+from app.extensions import db as _db
+from tests.helpers import API_COMPLAINT
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_TABLES = {"regions", "agencies", "categories"}
+
+
+# --- page checks ---------------------------------------------------------------------------
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.title = ""
+        self.h1: list[str] = []
+        self.forms_without_action = 0
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if tag == "html":
+            self.lang = attributes.get("lang")
+        elif tag == "form" and not attributes.get("action"):
+            self.forms_without_action += 1
+        elif tag in ("title", "h1"):
+            self._in = tag
+            if tag == "h1":
+                self.h1.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "h1":
+            self.h1[-1] += data
+
+
+def check_page(html: str) -> None:
+    """Every full page: one h1, a title that begins with it, lang set, forms with an action."""
+    page = _PageParser()
+    page.feed(html)
+    assert page.lang in ("id", "en"), "the <html> element needs a lang"
+    assert len(page.h1) == 1, f"expected exactly one h1, found {len(page.h1)}"
+    heading = " ".join(page.h1[0].split())
+    title = re.sub(r"^(Galat|Error): ", "", " ".join(page.title.split()))
+    assert title.startswith(heading), f"title {title!r} does not begin with h1 {heading!r}"
+    assert page.forms_without_action == 0, "every form needs an action"
+
+
+class CheckedClient(FlaskClient):
+    """A test client that checks every HTML page it receives, and that nothing is a 500."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        assert response.status_code < 500, response.get_data(as_text=True)[:2000]
+        body = response.get_data(as_text=True)  # buffered, so the file behind it can close
+        response.close()
+        if response.mimetype == "text/html" and "<html" in body:
+            check_page(body)
+        return response
+
+
+def csrf_token(client: FlaskClient, url: str = "/lapor") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+# --- app and database ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.db'}"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_DIR": str(instance / "uploads"),
+            "SERVER_NAME": "localhost",
+        }
+    )
+    app.test_client_class = CheckedClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        load_directory()
+        _db.session.commit()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied of everything but the directory after the test.
+
+    No app context stays pushed during the test: each request must get its own, as in
+    production (a shared one would share `g`). Use `with app.app_context():` to query.
+    """
+    yield _db
+    with app.app_context():
+        _db.session.rollback()
+        for table in reversed(_db.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                _db.session.execute(table.delete())
+        _db.session.commit()
+        for stored in Path(app.config["UPLOAD_DIR"]).iterdir():
+            stored.unlink()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def uploads(app) -> Path:
+    return Path(app.config["UPLOAD_DIR"])
+
+
+@pytest.fixture
+def make_complaint(app, db):
+    """Factory: make_complaint(privacy="anonymous", title=...) → (tracking_code, secret)."""
+
+    def make(**overrides):
+        data = {**API_COMPLAINT, **overrides}
+        with app.app_context():
+            complaint, secret = create_complaint(data, channel=Channel.WEB, locale="id")
+            db.session.commit()
+            return complaint.tracking_code, secret
+
+    return make
+
+
+# --- a real server -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _venv_bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """gunicorn (4 workers × 4 threads) on a fresh database built by the real migrations."""
+    instance = tmp_path_factory.mktemp("live")
+    env = {
+        **os.environ,
+        "SUARA_ENV": "testing",
+        "SUARA_INSTANCE": str(instance),
+        "FLASK_APP": "app",
+        "WEB_CONCURRENCY": "4",
+        "GUNICORN_THREADS": "4",
+    }
+    env.pop("DATABASE_URL", None)
+    if os.environ.get("TEST_LIVE_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["TEST_LIVE_DATABASE_URL"]
+    for command in (["db", "downgrade", "base"], ["db", "upgrade"], ["directory", "load"]):
+        subprocess.run(
+            [_venv_bin("flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+    port = free_port()
+    log = (instance / "server.log").open("w")
+    server = subprocess.Popen(
+        [
+            _venv_bin("gunicorn"),
+            "-c",
+            "python:app.gunicorn_config",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app.wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://localhost:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise RuntimeError((instance / "server.log").read_text())
+        time.sleep(0.2)
+
+    class Live:
+        url = base
+        env_vars = env
+        instance_path = instance
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'suara.db'}"
+
+        def flask(self, *args: str) -> str:
+            """Run a `flask` CLI command against the server's database."""
+            done = subprocess.run(
+                [_venv_bin("flask"), *args],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            return done.stdout
+
+    yield Live()
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()

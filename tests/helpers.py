@@ -1,0 +1,81 @@
+"""Test data builders shared by several test modules."""
+
+from __future__ import annotations
+
+import io
+import struct
+import uuid
+import zlib
+
+from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+API_COMPLAINT = {
+    "type": "complaint",
+    "title": "Jalan berlubang di depan sekolah",
+    "description": "Lubang besar sudah dua bulan, motor sering jatuh kalau hujan.",
+    "region_code": "32.73",
+    "category": "roads",
+    "privacy": "public",
+    "email": "warga@example.org",
+}
+
+
+def key() -> str:
+    return str(uuid.uuid4())
+
+
+def jpeg_with_gps() -> bytes:
+    """A real JPEG carrying EXIF (camera, GPS position) and an XMP packet."""
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0131] = "Firmware 1.0"  # Software
+    gps = {1: "S", 2: (6.0, 54.0, 30.0), 3: "E", 4: (107.0, 36.0, 30.0)}
+    exif[0x8825] = gps
+    out = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>GPSLatitude 6,54.5S</rdf:RDF></x:xmpmeta>'
+    image.save(out, format="JPEG", exif=exif, xmp=xmp, comment=b"taken at home")
+    return out.getvalue()
+
+
+def png(width: int = 32, height: int = 32) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (0, 128, 0, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def png_bomb(side: int = 30_000) -> bytes:
+    """A tiny PNG that decodes to side × side pixels (900 megapixels by default)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    row = b"\x00" + b"\x00" * side
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(200)) + compressor.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+ELF_EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def post_multipart(client, url: str, fields: dict, files: list[tuple[bytes, str]], **headers):
+    """POST multipart/form-data from memory.
+
+    The test client would spool a large body to a temporary file that nobody closes when the
+    server stops reading early (a 413): encoding it ourselves keeps the test free of leaks.
+    """
+    values = MultiDict(fields)
+    for content, name in files:
+        values.add("attachments", FileStorage(io.BytesIO(content), filename=name))
+    boundary, body = encode_multipart(values)
+    return client.post(
+        url, data=body, headers=headers, content_type=f"multipart/form-data; boundary={boundary}"
+    )

@@ -1,0 +1,84 @@
+import pytest
+
+from tests.conftest import csrf_token
+
+pytestmark = pytest.mark.db
+
+NOT_FOUND_ID = "Kami tidak menemukan laporan"
+
+
+def track(client, code, secret=""):
+    token = csrf_token(client, "/lacak")
+    return client.post("/lacak", data={"csrf_token": token, "code": code, "secret": secret})
+
+
+def test_public_complaint_tracked_by_code_shows_content_and_timeline(client, make_complaint):
+    code, secret = make_complaint()
+    assert secret is None
+    response = track(client, code.lower().replace("-", " "))  # forgiving about case and dashes
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Jalan berlubang di depan sekolah" in html
+    assert 'class="timeline"' in html and "<time" in html
+
+
+def test_anonymous_complaint_needs_the_secret_for_its_content(client, make_complaint):
+    code, secret = make_complaint(privacy="anonymous", email=None)
+    html = client.get(track(client, code).headers["Location"]).get_data(as_text=True)
+    assert "Jalan berlubang" not in html and 'class="timeline"' in html
+    html = client.get(track(client, code, secret.lower()).headers["Location"]).get_data(
+        as_text=True
+    )
+    assert "Jalan berlubang" in html
+
+
+def test_the_secret_never_appears_in_a_url(client, make_complaint):
+    code, secret = make_complaint(privacy="confidential")
+    response = track(client, code, secret)
+    assert secret not in response.headers["Location"]
+
+
+def test_wrong_secret_and_unknown_code_get_the_same_answer(client, make_complaint):
+    code, _secret = make_complaint(privacy="anonymous", email=None)
+    wrong_secret = track(client, code, "AAAA-BBBB-CCCC-DDDD")
+    unknown = track(client, "ZZZZ-ZZZZ", "AAAA-BBBB-CCCC-DDDD")
+    assert wrong_secret.status_code == unknown.status_code == 422
+    assert NOT_FOUND_ID in wrong_secret.get_data(as_text=True)
+    strip = lambda r: r.get_data(as_text=True).split("<form")[0]  # noqa: E731
+    assert strip(wrong_secret) == strip(unknown)
+
+
+@pytest.mark.parametrize("code", ["", "   ", "K7M3", "<script>"])
+def test_bad_codes_get_a_clear_error(client, code):
+    response = track(client, code)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in response.get_data(as_text=True)
+
+
+def test_unknown_status_page_is_404(client):
+    assert client.get("/lacak/ZZZZ-ZZZZ").status_code == 404
+
+
+def test_api_status_hides_content_without_the_secret(client, make_complaint):
+    code, secret = make_complaint(privacy="confidential")
+    body = client.get(f"/api/v1/complaints/{code}").get_json()
+    assert body["status"] == "received" and body["content"] is None
+    assert [e["kind"] for e in body["timeline"]] == ["received"]
+    body = client.get(
+        f"/api/v1/complaints/{code}", headers={"X-Tracking-Secret": secret}
+    ).get_json()
+    assert body["content"]["title"] == "Jalan berlubang di depan sekolah"
+    assert "email" not in str(body) and "warga@example.org" not in str(body)
+
+
+def test_api_status_wrong_secret_is_like_an_unknown_code(client, make_complaint):
+    code, _secret = make_complaint(privacy="anonymous", email=None)
+    wrong = client.get(f"/api/v1/complaints/{code}", headers={"X-Tracking-Secret": "NOPE"})
+    unknown = client.get("/api/v1/complaints/ZZZZ-ZZZZ", headers={"X-Tracking-Secret": "NOPE"})
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.get_json() == unknown.get_json()
+
+
+def test_public_api_status_shows_content(client, make_complaint):
+    code, _ = make_complaint()
+    assert client.get(f"/api/v1/complaints/{code}").get_json()["content"]["region_code"] == "32.73"

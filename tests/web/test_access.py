@@ -1,0 +1,28 @@
+"""Every route declares who may use it (app/web/access.py)."""
+
+from app.web.access import PUBLIC, PUBLIC_API
+
+KNOWN = {PUBLIC, PUBLIC_API}
+
+
+def test_every_route_declares_who_may_use_it(app):
+    undeclared = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "access", None) not in KNOWN
+    ]
+    assert undeclared == []
+
+
+def test_api_routes_are_api_and_pages_are_pages(app):
+    for rule in app.url_map.iter_rules():
+        access = app.view_functions[rule.endpoint].access
+        if rule.rule.startswith("/api/"):
+            assert access == PUBLIC_API, rule.rule
+
+
+def test_a_view_without_a_declaration_is_caught(app):
+    def naked():
+        return ""
+
+    assert getattr(naked, "access", None) not in KNOWN
