@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import filetype
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -67,6 +68,19 @@ def clean(data: bytes) -> CleanFile:
     raise UploadError(
         _l("This file is not a photo (JPEG, PNG or WebP), a PDF or an audio recording.")
     )
+
+
+def clean_all(uploads: list[bytes], already: int = 0) -> tuple[list[CleanFile], list[str]]:
+    """Check every file of one submission: the clean ones, and a message per problem."""
+    if len(uploads) + already > current_app.config["MAX_FILES"]:
+        return [], [_("You can attach at most 3 files.")]
+    files, errors = [], []
+    for number, data in enumerate(uploads, start=1):
+        try:
+            files.append(clean(data))
+        except UploadError as error:
+            errors.append(_("File %(number)d: %(problem)s", number=number, problem=error))
+    return files, errors
 
 
 def _clean_image(data: bytes, media_type: str) -> CleanFile:

@@ -9,7 +9,7 @@ from datetime import date
 from flask import Response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.datastructures import MultiDict
 
 from app.complaints import deadlines
 from app.complaints.models import Complaint, ComplaintType, Privacy
@@ -26,7 +26,7 @@ from app.intake.operations import (
     send_draft,
     submit_via_api,
 )
-from app.intake.uploads import CleanFile, UploadError, clean
+from app.intake.uploads import clean_all
 from app.web.access import public, public_api
 from app.web.errors import json_error
 from app.web.htmx import render_page_or_fragment
@@ -51,21 +51,6 @@ def _current_draft() -> Draft | None:
     return find_draft(session.get(DRAFT))
 
 
-def _clean_uploads(uploads: list[FileStorage], already: int) -> tuple[list[CleanFile], list[str]]:
-    """Check every chosen file; return the clean ones and the error messages."""
-    chosen = [f for f in uploads if f and f.filename]
-    errors: list[str] = []
-    if len(chosen) + already > 3:
-        return [], [_("You can attach at most 3 files.")]
-    files = []
-    for number, upload in enumerate(chosen, start=1):
-        try:
-            files.append(clean(upload.read()))
-        except UploadError as error:
-            errors.append(_("File %(number)d: %(problem)s", number=number, problem=error))
-    return files, errors
-
-
 @bp.route("/lapor", methods=["GET", "POST"])
 @public
 def file_form() -> Response | str | tuple[str, int]:
@@ -80,7 +65,8 @@ def file_form() -> Response | str | tuple[str, int]:
         return render_template("intake/form.html", form=form, draft=draft, refreshed=True)
     kept = 0 if (draft is None or form.remove_attachments.data) else len(draft.attachments)
     valid = form.validate_on_submit()
-    files, file_errors = _clean_uploads(form.attachments.data or [], kept)
+    chosen = [f.read() for f in form.attachments.data or [] if f and f.filename]
+    files, file_errors = clean_all(chosen, already=kept)
     if file_errors:
         form.attachments.errors = [*form.attachments.errors, *file_errors]
     if not valid or file_errors:
@@ -205,17 +191,10 @@ def api_submit() -> Response | tuple[Response, int]:
     for name in API_FIELDS:
         if fields.get(name) is not None and not isinstance(fields[name], str):
             errors[name] = [_("This must be text.")]
-    if len(raw_files) > 3:
-        errors["attachments"] = [_("You can attach at most 3 files.")]
     fingerprint = request_fingerprint(fields, raw_files)
-    files: list[CleanFile] = []
-    for number, data in enumerate(raw_files[:3], start=1):
-        try:
-            files.append(clean(data))
-        except UploadError as error:
-            errors.setdefault("attachments", []).append(
-                _("File %(number)d: %(problem)s", number=number, problem=error)
-            )
+    files, file_errors = clean_all(raw_files)
+    if file_errors:
+        errors["attachments"] = file_errors
     if errors:
         return _unprocessable(errors)
     form = ApiComplaintForm(formdata=MultiDict({k: v for k, v in fields.items() if v}))

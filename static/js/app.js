@@ -30,6 +30,8 @@
       if (speak) timer = window.setTimeout(function () { announce(text); }, 1000);
     }
     textarea.addEventListener("input", function () { update(true); });
+    // Leaving the field cancels a pending read-out, so it cannot talk over what comes next.
+    textarea.addEventListener("blur", function () { window.clearTimeout(timer); });
     if (textarea.value) update(false);
   }
 
