@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from app.intake.storage import init_storage
+    from app.web.caching import init_caching
     from app.web.errors import register_error_handlers
     from app.web.i18n import select_locale
     from app.web.security import init_security
@@ -51,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     init_security(app)  # after htmx: it extends htmx's request class
+    init_caching(app)
     init_storage(app)
     register_error_handlers(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -61,10 +63,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, complaints, directory, intake, tracking, web
+    from app import api, complaints, directory, intake, offline, tracking, web
     from app.web.access import public
 
-    for module in (web, directory, complaints, intake, tracking, api):
+    for module in (web, directory, complaints, intake, tracking, offline, api):
         app.register_blueprint(module.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 

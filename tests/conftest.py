@@ -87,10 +87,10 @@ class CheckedClient(FlaskClient):
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
         assert response.status_code < 500, response.get_data(as_text=True)[:2000]
-        body = response.get_data(as_text=True)  # buffered, so the file behind it can close
+        body = response.get_data()  # buffered, so the file behind it can close
         response.close()
-        if response.mimetype == "text/html" and "<html" in body:
-            check_page(body)
+        if response.mimetype == "text/html" and b"<html" in body:
+            check_page(body.decode())
         return response
 
 

@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import date
 
-from flask import Response, redirect, render_template, request, session, url_for
+from flask import Response, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -28,6 +28,7 @@ from app.intake.operations import (
 )
 from app.intake.uploads import clean_all
 from app.web.access import public, public_api
+from app.web.caching import offline_ready
 from app.web.errors import json_error
 from app.web.htmx import render_page_or_fragment
 
@@ -53,12 +54,16 @@ def _current_draft() -> Draft | None:
 
 @bp.route("/lapor", methods=["GET", "POST"])
 @public
+@offline_ready
 def file_form() -> Response | str | tuple[str, int]:
     draft = _current_draft()
     if request.method == "GET":
         data = FilingForm.prefill(draft.data) if draft else None
         form = FilingForm(formdata=None, data=data)
-        return render_template("intake/form.html", form=form, draft=draft)
+        response = make_response(render_template("intake/form.html", form=form, draft=draft))
+        if draft:  # the reporter's own answers: never kept for offline use
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     form = FilingForm()
     if form.refresh.data:  # JavaScript off: fill the place lists, keep every answer
@@ -81,6 +86,7 @@ def file_form() -> Response | str | tuple[str, int]:
 
 @bp.get("/lapor/wilayah")
 @public
+@offline_ready
 def places() -> Response:
     """The regency and district lists for the chosen province and regency (htmx)."""
     form = FilingForm(formdata=request.args, meta={"csrf": False})

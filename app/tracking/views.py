@@ -10,6 +10,7 @@ from app.intake.forms import TrackForm
 from app.tracking import bp
 from app.tracking.queries import by_code, public_timeline, unlock
 from app.web.access import public, public_api
+from app.web.caching import offline_ready
 from app.web.errors import json_error
 
 UNLOCKED = "unlocked"
@@ -17,6 +18,7 @@ UNLOCKED = "unlocked"
 
 @bp.route("/lacak", methods=["GET", "POST"])
 @public
+@offline_ready
 def track() -> Response | str | tuple[str, int]:
     form = TrackForm()
     if not form.validate_on_submit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -53,10 +53,15 @@ def render_error(code: int, detail: str | None = None) -> tuple[Response | str, 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
-        return render_error(
+    def csrf_error(_error: CSRFError) -> tuple[Response, int]:
+        body, status = render_error(
             400, _("This form has expired. Go back, reload the page and send it again.")
         )
+        response = make_response(body, status)
+        # The service worker keeps the answers instead (through the API, which needs no
+        # token) when a form saved on the phone comes back after its session is gone.
+        response.headers["X-Form-Expired"] = "1"
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response | str, int]:

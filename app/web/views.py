@@ -8,6 +8,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.web import bp
 from app.web.access import public, public_api
+from app.web.caching import offline_ready
 from app.web.forms import LanguageForm
 from app.web.i18n import LANG_COOKIE
 
@@ -16,12 +17,14 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 @public
+@offline_ready
 def home() -> str:
     return render_template("web/home.html")
 
 
 @bp.get("/aksesibilitas")
 @public
+@offline_ready
 def accessibility() -> str:
     return render_template("web/accessibility.html")
 

@@ -29,6 +29,7 @@ def test_pages_have_no_inline_script_or_style(client):
 def test_web_form_requires_csrf_token(client):
     response = client.post("/lapor", data={"title": "x"})
     assert response.status_code == 400
+    assert response.headers["X-Form-Expired"] == "1"  # the service worker keeps the answers
     assert "kedaluwarsa" in response.get_data(as_text=True) or "expired" in response.get_data(
         as_text=True
     )

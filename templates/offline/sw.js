@@ -1,0 +1,207 @@
+// Suara Warga service worker: keeps the filing pages usable with no signal and delivers the
+// on-device queue, each complaint exactly once (its id is the Idempotency-Key).
+"use strict";
+importScripts("{{ url_for('static', filename='js/queue.js') }}");
+
+var VERSION = "{{ version }}";
+var CACHE = "suara-" + VERSION;
+var PRECACHE = {{ precache | tojson }};
+var OFFLINE = "{{ url_for('offline.offline') }}";
+var WAITING = "{{ url_for('offline.waiting') }}";
+var FORM = "{{ url_for('intake.file_form') }}";
+var PLACES = "{{ url_for('intake.places') }}";
+var API = "{{ url_for('intake.api_submit') }}";
+var MAX_DELAY = 30 * 60 * 1000;
+
+function cacheable(response) {
+  return response && response.ok && !/no-store/.test(response.headers.get("Cache-Control") || "");
+}
+
+function keep(cache, key, response) {
+  return cacheable(response) ? cache.put(key, response.clone()) : Promise.resolve();
+}
+
+function precache() {
+  return caches.open(CACHE).then(function (cache) {
+    var plain = PRECACHE.pages.concat(PRECACHE.assets).map(function (url) {
+      return fetch(url, { cache: "reload" }).then(function (r) { return keep(cache, url, r); });
+    });
+    var fragments = PRECACHE.fragments.map(function (url) {
+      return fetch(url, { headers: { "HX-Request": "true" } })
+        .then(function (r) { return keep(cache, url, r); });
+    });
+    return Promise.all(plain.concat(fragments));
+  });
+}
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(precache().then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n.indexOf("suara-") === 0 && n !== CACHE; })
+      .map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }).then(function () { return replay(false); }));
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === FORM && request.mode === "navigate") {
+    event.respondWith(fileOrQueue(request));
+  } else if (request.method !== "GET") {
+    return;
+  } else if (url.pathname === PLACES) {
+    event.respondWith(places(request, url));
+  } else if (request.mode === "navigate") {
+    event.respondWith(page(request, url));
+  } else if (PRECACHE.assets.indexOf(url.pathname) >= 0) {
+    event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fetch(request); }));
+  }
+});
+
+// Pages: the network first (fresh content, fresh CSRF token), the cached copy without signal.
+function page(request, url) {
+  return fetch(request).then(function (response) {
+    if (PRECACHE.pages.indexOf(url.pathname) >= 0 && !url.search) {
+      caches.open(CACHE).then(function (cache) { keep(cache, url.pathname, response); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.match(url.pathname).then(function (hit) { return hit || caches.match(OFFLINE); });
+  });
+}
+
+// Place lists, cached per province and per regency: what was seen once works offline.
+function places(request, url) {
+  var province = url.searchParams.get("province") || "", regency = url.searchParams.get("regency") || "";
+  var broad = PLACES + "?province=" + province;
+  var exact = regency && regency.indexOf(province + ".") === 0 ? broad + "&regency=" + regency : broad;
+  return fetch(request).then(function (response) {
+    caches.open(CACHE).then(function (cache) { keep(cache, exact, response); });
+    return response;
+  }).catch(function () {
+    return caches.match(exact, { ignoreVary: true }).then(function (hit) {
+      return hit || caches.match(broad, { ignoreVary: true });
+    }).then(function (hit) { return hit || Response.error(); });
+  });
+}
+
+// Sending the form: online it goes to the server as usual; without signal it is queued here,
+// and so is a form kept on the phone whose session (and CSRF token) expired meanwhile.
+function fileOrQueue(request) {
+  var copy = request.clone();
+  function queue() {
+    return copy.formData().then(function (data) {
+      if (data.get("refresh")) return caches.match(OFFLINE);
+      var entry = SuaraQueue.fromForm(data);
+      return SuaraQueue.put(entry).then(function () {
+        wakeLater();
+        if (navigator.onLine) replay(true);
+        return Response.redirect(WAITING + "?saved=" + encodeURIComponent(entry.id), 303);
+      });
+    });
+  }
+  return fetch(request).then(function (response) {
+    return response.headers.get("X-Form-Expired") ? queue() : response;
+  }, queue);
+}
+
+function wakeLater() {
+  if (self.registration.sync) return self.registration.sync.register("suara-queue").catch(function () {});
+  return Promise.resolve();
+}
+
+function notify(message) {
+  return self.clients.matchAll({ includeUncontrolled: true }).then(function (clients) {
+    clients.forEach(function (client) { client.postMessage(message); });
+  });
+}
+
+// One replay at a time (Web Locks where they exist, and this worker's own promise).
+var replaying = null;
+function replay(force) {
+  if (replaying) return replaying;
+  var drain = function () { return deliverAll(force); };
+  replaying = (self.navigator.locks ? self.navigator.locks.request("suara-queue", drain) : drain())
+    .finally(function () { replaying = null; });
+  return replaying;
+}
+
+function deliverAll(force) {
+  return SuaraQueue.all().then(function (entries) {
+    var due = entries.filter(function (e) {
+      return (e.state === "waiting" || e.state === "sending") && (force || e.nextAttemptAt <= Date.now());
+    });
+    return due.reduce(function (chain, entry) {
+      return chain.then(function (offline) { return offline ? true : deliver(entry); });
+    }, Promise.resolve(false));
+  }).then(function (offline) {
+    return SuaraQueue.all().then(function (entries) {
+      var next = entries.filter(function (e) { return e.state === "waiting"; })
+        .map(function (e) { return e.nextAttemptAt; });
+      notify({ type: "changed", nextAttemptAt: next.length ? Math.min.apply(null, next) : null });
+      return offline;
+    });
+  });
+}
+
+function deliver(entry) {
+  entry.state = "sending";
+  return SuaraQueue.put(entry).then(function () {
+    notify({ type: "changed" });
+    var body = new FormData();
+    Object.keys(entry.fields).forEach(function (name) { body.append(name, entry.fields[name]); });
+    entry.files.forEach(function (file, i) { body.append("attachments", file, file.name || "file-" + (i + 1)); });
+    return fetch(API, { method: "POST", body: body, credentials: "same-origin",
+                        headers: { "Idempotency-Key": entry.id, "Accept-Language": entry.lang || "id" } });
+  }).then(function (response) {
+    if (response.ok) return response.json().then(function (receipt) { return delivered(entry, receipt); });
+    if (response.status === 408 || response.status === 429 || response.status >= 500) return retry(entry, false);
+    return response.json().catch(function () { return {}; }).then(function (body) {
+      var errors = body.errors || {};
+      entry.state = "attention";
+      entry.errors = Object.keys(errors).reduce(function (all, k) { return all.concat(errors[k]); }, []);
+      return SuaraQueue.put(entry).then(function () { notify({ type: "attention", id: entry.id, title: entry.title }); return false; });
+    });
+  }, function () { return retry(entry, true); });
+}
+
+// After delivery the phone keeps only the title, the date and the receipt.
+function delivered(entry, receipt) {
+  var kept = { id: entry.id, title: entry.title, savedAt: entry.savedAt, state: "sent",
+               sentAt: Date.now(), receipt: receipt, fields: {}, files: [] };
+  return SuaraQueue.put(kept).then(function () {
+    notify({ type: "delivered", id: entry.id, title: entry.title, code: receipt.tracking_code });
+    return false;
+  });
+}
+
+function retry(entry, offline) {
+  entry.state = "waiting";
+  entry.attempts = (entry.attempts || 0) + 1;
+  entry.nextAttemptAt = Date.now() + Math.min(5000 * Math.pow(2, entry.attempts - 1), MAX_DELAY);
+  return SuaraQueue.put(entry).then(function () { return offline; });
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag !== "suara-queue") return;
+  event.waitUntil(replay(true).then(function (offline) {
+    if (offline) throw new Error("still offline: the browser will try again");
+  }));
+});
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type === "replay") event.waitUntil(replay(Boolean(data.force)));
+  if (data.type === "language") event.waitUntil(precache());  // pages in the new language
+  if (data.type === "forget") {
+    event.waitUntil(caches.keys().then(function (names) {
+      return Promise.all(names.map(function (n) { return caches.delete(n); }));
+    }).then(function () { return SuaraQueue.clear(); }).then(function () { return notify({ type: "forgotten" }); }));
+  }
+});
+
+// Whenever the worker starts (a page load, a fetch, a sync), it tries what is due.
+replay(false);
