@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -32,9 +33,25 @@ DESCRIPTION_MAX = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-# WTForms' own messages that our fields can raise, listed so they are extracted into our
-# catalogs: Flask-WTF translates them through Flask-Babel.
-WTFORMS_MESSAGES = (_l("Not a valid choice."), _l("Not a valid date value."))
+
+class LocalDateField(DateField):
+    """A date field whose parse error is ours: WTForms has no Indonesian catalog."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a real date, for example 17/8/2026")) from error
+
+
+def one_of(message: str) -> Callable[[FlaskForm, Field], None]:
+    """Refuse a value that is not among the field's choices, with our own message."""
+
+    def check(_form: FlaskForm, field: Field) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(message)
+
+    return check
 
 
 def clean_text(value: object) -> object:
@@ -82,7 +99,11 @@ class ComplaintFields(FlaskForm):
     type = RadioField(
         _l("What kind of report is this?"),
         choices=_choices(ComplaintType),
-        validators=[required(_l("Choose what kind of report this is"))],
+        validate_choice=False,
+        validators=[
+            required(_l("Choose what kind of report this is")),
+            one_of(_l("Choose one of the kinds of report")),
+        ],
     )
     title = StringField(
         _l("Title"),
@@ -110,19 +131,24 @@ class ComplaintFields(FlaskForm):
             readable,
         ],
     )
-    occurred_on = DateField(
+    occurred_on = LocalDateField(
         _l("When did it happen? (optional)"),
         description=_l("For example 17/8/2026. Leave empty if you are not sure."),
         validators=[Optional()],
     )
     category = SelectField(
         _l("Which topic is it about?"),
+        validate_choice=False,
         validators=[required(_l("Choose a topic"))],
     )
     privacy = RadioField(
         _l("Who may see this report?"),
         choices=_choices(Privacy),
-        validators=[required(_l("Choose who may see this report"))],
+        validate_choice=False,
+        validators=[
+            required(_l("Choose who may see this report")),
+            one_of(_l("Choose one of the three options")),
+        ],
     )
     name = StringField(
         _l("Your name (optional)"),
@@ -210,11 +236,19 @@ class ComplaintFields(FlaskForm):
 class FilingForm(ComplaintFields):
     """The web form: the place is chosen province → regency/city → district."""
 
-    province = SelectField(_l("Province"), validators=[required(_l("Choose a province"))])
-    regency = SelectField(
-        _l("Regency or city"), validators=[required(_l("Choose a regency or city"))]
+    province = SelectField(
+        _l("Province"),
+        validate_choice=False,
+        validators=[required(_l("Choose a province")), one_of(_l("Choose a province"))],
     )
-    district = SelectField(_l("District (kecamatan), if you know it"), validators=[Optional()])
+    regency = SelectField(
+        _l("Regency or city"),
+        validate_choice=False,
+        validators=[required(_l("Choose a regency or city"))],
+    )
+    district = SelectField(
+        _l("District (kecamatan), if you know it"), validate_choice=False, validators=[Optional()]
+    )
     attachments = MultipleFileField(
         _l("Photos, documents or recordings (optional)"),
         description=_l(

@@ -214,3 +214,24 @@ def test_a_cross_site_form_post_without_the_header_is_refused(app, client):
     )
     assert response.status_code in (400, 403)
     assert rows(app) == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"type": "rant"},
+        {"privacy": "secret"},
+        {"occurred_on": "yesterday"},
+        {"category": "unicorns"},
+        {"region_code": "99"},
+    ],
+)
+def test_every_message_is_in_the_requested_language(client, change):
+    def messages(lang):
+        body = post(client, {**API_COMPLAINT, **change}, headers={"Accept-Language": lang})
+        return [m for found in body.get_json()["errors"].values() for m in found]
+
+    indonesian, english = messages("id"), messages("en")
+    assert len(indonesian) == len(english) == 1  # one clear message, not two
+    assert indonesian != english
+    assert "Not a valid" not in indonesian[0]
