@@ -51,7 +51,10 @@ self.addEventListener("fetch", function (event) {
   if (request.method === "POST" && url.pathname === FORM && request.mode === "navigate") {
     event.respondWith(fileOrQueue(request));
   } else if (request.method !== "GET") {
-    return;
+    // Any other form sent without signal: the offline page rather than the browser's error.
+    if (request.mode === "navigate") {
+      event.respondWith(fetch(request).catch(function () { return caches.match(OFFLINE); }));
+    }
   } else if (url.pathname === PLACES) {
     event.respondWith(places(request, url));
   } else if (request.mode === "navigate") {

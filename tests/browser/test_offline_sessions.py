@@ -84,3 +84,13 @@ def test_a_queued_report_is_delivered_days_later_without_a_session(persistent, l
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator(".queue-item [data-state='sent']")).to_be_visible()
     assert len(rows(live_server, title)) == 1
+
+
+def test_tracking_without_signal_shows_the_offline_page(persistent):
+    page = controlled_page(persistent)
+    page.goto("/lacak")
+    persistent.set_offline(True)
+    page.reload()
+    page.fill("#code", "ABCD-EFGH")
+    page.click("#submit")
+    expect(page.locator("h1")).to_have_text("Anda sedang tidak terhubung ke internet")
