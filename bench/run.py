@@ -14,7 +14,10 @@ What it does (see bench/README.md for what the numbers mean):
    and compares the gzip-compressed sizes with the budgets.
 4. Throughput: drives GET /lapor, POST /api/v1/complaints and the hello app with a fixed
    number of keep-alive client threads, and reports req/s, p50 and p99 latency.
-5. Prints a report, writes bench/results/latest.json, and stops every server it started.
+5. With --offline: the offline-first budgets and delivery of a queue of complaints by the
+   service worker in Chromium (bench/offline.py, which also runs on its own).
+6. Prints a report, merges it into bench/results/latest.json, and stops every server it
+   started.
 """
 
 from __future__ import annotations
@@ -69,10 +72,26 @@ def _bin(name: str) -> str:
     return str(here if here.exists() else ROOT / ".venv" / "bin" / name)
 
 
+# Ports browsers refuse to connect to (the Fetch standard's "bad ports"); the offline bench
+# opens the app in Chromium. The kernel's ephemeral range is above them, but be sure.
+# fmt: off
+BAD_PORTS = frozenset({
+    1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
+    103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+    512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
+    995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+    6669, 6679, 6697, 10080,
+})
+# fmt: on
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+    while True:
+        with socket.socket() as s:
+            s.bind((HOST, 0))
+            port = s.getsockname()[1]
+        if port not in BAD_PORTS:
+            return port
 
 
 def _die_with_parent() -> None:
@@ -236,14 +255,14 @@ def gzipped(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
-def fetch(url: str) -> tuple[int, bytes, dict[str, str]]:
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
     parts = urlsplit(url)
     if parts.hostname != HOST:
         raise ValueError(f"refusing to fetch {url}: only {HOST} is a benchmark target")
     conn = http.client.HTTPConnection(HOST, parts.port, timeout=10)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+        conn.request("GET", path, headers={"Accept-Encoding": "gzip, br", **(headers or {})})
         response = conn.getresponse()
         return response.status, response.read(), {k.lower(): v for k, v in response.getheaders()}
     finally:
@@ -527,6 +546,19 @@ def print_throughput(scenarios: list[Scenario], baseline: Scenario, settings: di
         print("  ! Other processes were already busy on this machine: expect noisier numbers.")
 
 
+def write_results(path: Path, sections: dict[str, Any]) -> None:
+    """Merge `sections` into the JSON report at `path`: the top-level keys given replace
+    their old values, every other key (another script's section) is kept."""
+    merged: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        old = json.loads(path.read_text())
+        if isinstance(old, dict):
+            merged = old
+    merged.update(sections)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, indent=2) + "\n")
+
+
 # --- main ----------------------------------------------------------------------------------
 
 
@@ -559,6 +591,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick",
         action="store_true",
         help="a tiny run to check the harness: 100 requests, 10 warm-up, 2 rounds",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="also run the offline-first section (bench/offline.py: service worker and "
+        "precache budgets, queue delivery in Chromium)",
     )
     parser.add_argument(
         "--output",
@@ -635,6 +673,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         print_throughput(scenarios, scenarios[-1], settings)
 
+        offline_results = None
+        if args.offline:
+            import offline  # bench/offline.py, next to this file; needs Playwright
+
+            offline_results = offline.measure_offline(
+                suara, instance, heading="== 3. Offline-first (bench/offline.py) =="
+            )
+
         ceiling = scenarios[-1].results["rps"]
         results = {
             "generated_at": started.isoformat(timespec="seconds"),
@@ -662,10 +708,13 @@ def main(argv: list[str] | None = None) -> int:
                 "against the same-run hello baseline, not absolute numbers."
             ],
         }
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"\n== 3. Results written to {args.output} ==")
+        if offline_results is not None:
+            results["offline"] = offline_results
+        write_results(args.output, results)
+        print(f"\n== {4 if args.offline else 3}. Results merged into {args.output} ==")
         failed = sum(s.results["errors"] for s in scenarios)
+        if offline_results is not None and not offline_results["delivery"]["ok"]:
+            failed += 1
         return 1 if failed else 0
     except Exception:
         for server in servers:
