@@ -63,13 +63,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, complaints, directory, intake, offline, tracking, web
+    from app import accounts, api, complaints, directory, intake, offline, tracking, web
     from app.web.access import public
 
-    for module in (web, directory, complaints, intake, tracking, offline, api):
+    for module in (web, directory, complaints, intake, tracking, offline, accounts, api):
         app.register_blueprint(module.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 
+    from app.accounts.cli import users_cli
     from app.complaints.cli import demo_cli
     from app.directory.cli import directory_cli
     from app.intake.cli import intake_cli
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(directory_cli)
     app.cli.add_command(intake_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -4,6 +4,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app.accounts.cli import sign_in_path
+from app.accounts.models import Role, User
+from app.accounts.operations import create_user, issue_sign_in_link
 from app.complaints.models import Channel, Complaint
 from app.complaints.operations import create_complaint
 from app.extensions import db
@@ -62,12 +65,35 @@ DEMO = [
 ]
 
 
+DEMO_STAFF = [
+    ("verifikator@demo.suarawarga.id", "Verifikator Demo", "verifier", None),
+    ("petugas.bandung@demo.suarawarga.id", "Petugas Kota Bandung", "officer", "32.73"),
+    ("petugas.kemenkes@demo.suarawarga.id", "Petugas Kemenkes", "officer", "KEMENKES"),
+    ("pengawas@demo.suarawarga.id", "Pengawas Demo", "supervisor", None),
+]
+
+
 @demo_cli.command("load")
 def load() -> None:
-    """Add demonstration complaints, once: nothing happens if any complaint exists."""
+    """Add demonstration staff and complaints once; print fresh sign-in links every time."""
+    _demo_staff()
     if db.session.scalar(select(func.count(Complaint.id))):
-        click.echo("complaints exist already; demo data not added")
+        click.echo("complaints exist already; demo complaints not added")
         return
+    _demo_complaints()
+
+
+def _demo_staff() -> None:
+    for email, name, role, agency in DEMO_STAFF:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(email, name, Role(role), agency)
+        token = issue_sign_in_link(user, minutes=12 * 60)
+        click.echo(f"sign in as {name} ({role}): {sign_in_path(token)}")
+    db.session.commit()
+
+
+def _demo_complaints() -> None:
     for kind, title, description, region, category, privacy in DEMO:
         data = {
             "type": kind,

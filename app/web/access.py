@@ -7,14 +7,18 @@ map and fails on a view without one. Staff roles arrive with the complaint-handl
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import abort, current_app, g, request, session
 from flask_babel import gettext as _
 
 from app.db import WRITE_METHODS
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
 from app.extensions import csrf
 from app.web.errors import json_error
 
@@ -22,6 +26,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC = "public"
 PUBLIC_API = "public-api"
+STAFF = "staff"
+USER_ID = "user_id"
 
 
 def public(view: F) -> F:
@@ -57,3 +63,40 @@ def same_origin_or_allowed() -> bool:
     if (theirs.scheme, theirs.netloc) == (own.scheme, own.netloc):
         return True
     return origin in current_app.config["API_ALLOWED_ORIGINS"]
+
+
+def staff(*roles: Enum) -> Callable[[F], F]:
+    """Signed-in staff with one of `roles`: 401 when signed out, 403 for another role."""
+    allowed = frozenset(roles)
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                abort(401)
+            if user.role not in allowed:
+                abort(403)
+            g.user = user
+            return view(*args, **kwargs)
+
+        checked.access = STAFF  # type: ignore[attr-defined]
+        checked.roles = allowed  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+def current_user() -> User | None:
+    """The signed-in, still active user, or None."""
+    user_id = session.get(USER_ID)
+    if user_id is None:
+        return None
+    from app.accounts.models import User  # here: the accounts package imports this module
+    from app.extensions import db
+
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        session.pop(USER_ID, None)
+        return None
+    return user

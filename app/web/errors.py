@@ -25,6 +25,10 @@ def json_error(status: int, message: str, field: str = "_request") -> Response:
 def _message(code: int) -> tuple[str, str]:
     messages = {
         400: (_("The request could not be read"), _("Something in what was sent is not valid.")),
+        401: (
+            _("Sign in to continue"),
+            _("This page is for staff. Sign in with the link your administrator gave you."),
+        ),
         403: (_("Not allowed"), _("You are not allowed to do that.")),
         404: (_("Page not found"), _("Check the address, or start again from the home page.")),
         405: (_("Not allowed"), _("That action is not possible here.")),

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -44,3 +46,19 @@ def test_purge_drafts_removes_old_drafts_and_their_files(app, db, uploads):
     assert list(uploads.iterdir()) == []
     with app.app_context():
         assert [d.data["title"] for d in db.session.scalars(select(Draft))] == ["new"]
+
+
+def test_demo_staff_get_fresh_sign_in_links_every_time(app, db):
+    from app.accounts.models import Role, User
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"]).output
+    second = runner.invoke(args=["demo", "load"]).output
+    links = lambda out: re.findall(r"/masuk/[\w-]+", out)  # noqa: E731
+    assert len(links(first)) == len(links(second)) == 4
+    assert not set(links(first)) & set(links(second))
+    with app.app_context():
+        staff = {u.email: u for u in db.session.scalars(select(User))}
+        assert len(staff) == 4
+        officers = [u for u in staff.values() if u.role is Role.OFFICER]
+        assert {u.agency.code for u in officers} == {"PEMKOT3273", "KEMENKES"}

@@ -1,8 +1,8 @@
 """Every route declares who may use it (app/web/access.py)."""
 
-from app.web.access import PUBLIC, PUBLIC_API
+from app.web.access import PUBLIC, PUBLIC_API, STAFF
 
-KNOWN = {PUBLIC, PUBLIC_API}
+KNOWN = {PUBLIC, PUBLIC_API, STAFF}
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -26,3 +26,10 @@ def test_a_view_without_a_declaration_is_caught(app):
         return ""
 
     assert getattr(naked, "access", None) not in KNOWN
+
+
+def test_staff_routes_name_their_roles(app):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if view.access == STAFF:
+            assert view.roles, rule.rule

@@ -1,0 +1,46 @@
+"""`flask users create|link`: staff accounts and their sign-in links, from the shell."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.accounts.models import Role, User
+from app.accounts.operations import AccountError, create_user, issue_sign_in_link
+from app.extensions import db
+
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+def sign_in_path(token: str) -> str:
+    return current_app.url_map.bind("").build("accounts.sign_in", {"token": token})
+
+
+def _print_link(user: User) -> None:
+    token = issue_sign_in_link(user)
+    db.session.commit()
+    click.echo(f"{user.email} ({user.role.value}): {sign_in_path(token)}")
+    click.echo("The link works once, within 15 minutes. Prefix it with the site's address.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--agency", help="Agency code (KEMENKES) or region code (32.73), for officers.")
+def create(email: str, name: str, role: str, agency: str | None) -> None:
+    """Create a staff account and print a sign-in link for it."""
+    try:
+        user = create_user(email, name, Role(role), agency)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    _print_link(user)
+
+
+@users_cli.command("link")
+@click.option("--email", required=True)
+def link(email: str) -> None:
+    """Print a new single-use sign-in link for an existing account."""
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account for {email}")
+    _print_link(user)

@@ -1,0 +1,60 @@
+"""Users with a role, and their single-use sign-in links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.complaints.models import TitledEnum
+from app.db import TimestampMixin, str_enum
+from app.directory.models import Agency
+from app.extensions import db
+
+
+class Role(TitledEnum):
+    VERIFIER = "verifier"
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+Role.TITLES = {
+    Role.VERIFIER: _l("Verifier"),
+    Role.OFFICER: _l("Agency officer"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # An officer belongs to exactly one agency; nobody else belongs to one.
+        CheckConstraint("(role = 'officer') = (agency_id IS NOT NULL)", name="agency_by_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+
+class SignInLink(TimestampMixin, db.Model):
+    """A link that signs one user in once, before it expires. Only its hash is stored."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,87 @@
+"""Creating staff, issuing sign-in links and redeeming them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, timedelta
+
+from sqlalchemy import select, update
+
+from app.accounts.models import Role, SignInLink, User
+from app.db import utcnow
+from app.directory.models import Agency
+from app.extensions import db
+
+LINK_MINUTES = 15
+
+
+class AccountError(ValueError):
+    """A request the directory or the rules cannot satisfy; the message says why."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_agency(code: str) -> Agency | None:
+    """An agency by its code (KEMENKES) or by its region's Kemendagri code (32.73)."""
+    return db.session.scalar(
+        select(Agency).where((Agency.code == code.upper()) | (Agency.region_code == code))
+    )
+
+
+def create_user(email: str, name: str, role: Role, agency_code: str | None = None) -> User:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError(f"not an email address: {email!r}")
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise AccountError(f"a user with {email} exists already")
+    agency = None
+    if role is Role.OFFICER:
+        agency = find_agency(agency_code or "")
+        if agency is None:
+            raise AccountError(f"an officer needs an existing agency, not {agency_code!r}")
+    elif agency_code:
+        raise AccountError("only officers belong to an agency")
+    user = User(email=email, name=name.strip() or email, role=role, agency=agency)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def issue_sign_in_link(user: User, minutes: int = LINK_MINUTES) -> str:
+    """A new single-use token for `user`; the caller builds the URL."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        SignInLink(
+            user=user, token_hash=_hash(token), expires_at=utcnow() + timedelta(minutes=minutes)
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def usable_link(token: str) -> SignInLink | None:
+    link = db.session.scalar(select(SignInLink).where(SignInLink.token_hash == _hash(token)))
+    if link is None or link.used_at is not None or not link.user.active:
+        return None
+    expires = link.expires_at
+    if expires.tzinfo is None:  # SQLite hands back naive datetimes
+        expires = expires.replace(tzinfo=UTC)
+    return link if expires > utcnow() else None
+
+
+def redeem(token: str) -> User | None:
+    """Use a link once: the user it signs in, or None when unknown, used or expired."""
+    link = usable_link(token)
+    if link is None:
+        return None
+    # Conditional, so two requests racing with one link cannot both sign in.
+    claimed = db.session.execute(
+        update(SignInLink)
+        .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return link.user if claimed == 1 else None
