@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import TimestampMixin, str_enum, utcnow
-from app.directory.models import Category, Region
+from app.directory.models import Agency, Category, Region
 from app.extensions import db
 
 
@@ -83,11 +83,41 @@ Status.TITLES = {
 
 
 class EventKind(TitledEnum):
+    """What happened; one kind per life-cycle action (app/complaints/lifecycle.py)."""
+
     RECEIVED = "received"
+    DISPATCHED = "dispatched"
+    MERGED = "merged"
+    INFO_REQUESTED = "info_requested"
+    ARCHIVED = "archived"
+    FLAGGED = "flagged"
+    REPLIED = "replied"
+    APPEALED = "appealed"
+    STARTED = "started"
+    RESPONDED = "responded"
+    FORWARDED = "forwarded"
+    RESOLVED = "resolved"
+    CONFIRMED = "confirmed"
+    REOPENED = "reopened"
+    CLOSED = "closed"
 
 
 EventKind.TITLES = {
     EventKind.RECEIVED: _l("Report received"),
+    EventKind.DISPATCHED: _l("Verified and sent to the agency"),
+    EventKind.MERGED: _l("Joined to an earlier report about the same problem"),
+    EventKind.INFO_REQUESTED: _l("More information was requested"),
+    EventKind.ARCHIVED: _l("Archived: not a public-service matter"),
+    EventKind.FLAGGED: _l("Held for review"),
+    EventKind.REPLIED: _l("The reporter replied"),
+    EventKind.APPEALED: _l("The reporter appealed"),
+    EventKind.STARTED: _l("The agency started handling it"),
+    EventKind.RESPONDED: _l("The agency responded"),
+    EventKind.FORWARDED: _l("Forwarded to another agency"),
+    EventKind.RESOLVED: _l("The agency marked it resolved"),
+    EventKind.CONFIRMED: _l("The reporter confirmed it is resolved"),
+    EventKind.REOPENED: _l("The reporter reopened it"),
+    EventKind.CLOSED: _l("Closed"),
 }
 
 
@@ -136,9 +166,17 @@ class Complaint(TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="id")
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, 5))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    support_count: Mapped[int] = mapped_column(default=1)
+    # Optimistic locking: two staff acting on one complaint at once cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     region: Mapped[Region] = relationship(lazy="joined")
     category: Mapped[Category] = relationship(lazy="joined")
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
     reporter: Mapped[Reporter | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="complaint", order_by="Attachment.id"
@@ -196,6 +234,8 @@ class ComplaintEvent(db.Model):
     public: Mapped[bool] = mapped_column(default=True)
     actor_role: Mapped[str] = mapped_column(String(20), default="reporter")
     note: Mapped[str | None] = mapped_column(Text)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from app.complaints import codes
+from app.complaints import codes, deadlines
 from app.complaints.models import (
     Attachment,
     Channel,
@@ -20,6 +20,7 @@ from app.complaints.models import (
     Status,
 )
 from app.complaints.signals import complaint_received
+from app.db import utcnow
 from app.extensions import db
 
 
@@ -65,6 +66,7 @@ def create_complaint(
     for attachment in attachments:
         attachment.draft_id = None
         complaint.attachments.append(attachment)
+    complaint.due_on = deadlines.verification_due(utcnow())
     complaint.events.append(
         ComplaintEvent(kind=EventKind.RECEIVED, status=Status.RECEIVED, actor_role="reporter")
     )
