@@ -63,10 +63,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import accounts, api, complaints, directory, intake, offline, tracking, web
+    from app import accounts, api, complaints, directory, intake, offline, routing, tracking, web
     from app.web.access import public
 
-    for module in (web, directory, complaints, intake, tracking, offline, accounts, api):
+    for module in (web, directory, complaints, intake, tracking, offline, accounts, routing, api):
         app.register_blueprint(module.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 

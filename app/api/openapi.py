@@ -168,6 +168,36 @@ def document() -> dict:
                     },
                 }
             },
+            "/api/v1/routing/suggest": {
+                "post": {
+                    "summary": "Rank the agencies with authority over a complaint (best first)",
+                    "parameters": [LANGUAGE],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "text": {"type": "string"},
+                                        "region_code": COMPLAINT_FIELDS["region_code"],
+                                        "category": COMPLAINT_FIELDS["category"],
+                                    },
+                                    "required": ["text", "region_code"],
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "At least 3 suggestions, each with "
+                            "agency_code, agency, score (0–1) and reason"
+                        },
+                        "400": _error("Not a JSON object"),
+                        "422": _error("Missing text, unknown region or category"),
+                    },
+                }
+            },
             "/api/v1/complaints/{code}": {
                 "get": {
                     "summary": "Status and public timeline; the content of a confidential or "
