@@ -81,3 +81,29 @@ def test_bad_input_is_a_clear_422(client, body, field):
 def test_not_an_object_is_a_400(client):
     response = client.post("/api/v1/routing/suggest", data="[1]", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_suggestions_learn_from_what_verifiers_decided(app, db, client, make_complaint):
+    from sqlalchemy import select
+
+    from app.complaints.lifecycle import Action, Actor, act
+    from app.complaints.models import Complaint
+    from app.directory.models import Agency
+
+    text = "Jembatan gantung penghubung dua desa putus, warga menyeberang sungai"
+    body = {"text": text, "region_code": "32.04", "category": "roads"}
+    _, before = suggest(client, **body)
+    assert codes(before)[0] == "PEMKAB3204"
+    filed = [
+        make_complaint(title="Jembatan gantung putus", description=text, region_code="32.04")[0]
+        for _ in range(2)
+    ]
+    with app.app_context():
+        kemenpu = db.session.scalar(select(Agency).where(Agency.code == "KEMENPU"))
+        for code in filed:
+            complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+            act(complaint, Action.DISPATCH, Actor.VERIFIER, agency=kemenpu)
+        db.session.commit()
+    _, after = suggest(client, **body)
+    assert codes(after)[0] == "KEMENPU"
+    assert "chosen before" in after["suggestions"][0]["reason"]

@@ -11,3 +11,6 @@ from flask import Blueprint
 bp = Blueprint("routing", __name__)
 
 from app.routing import views  # noqa: E402, F401
+from app.routing.learning import init_learning  # noqa: E402
+
+init_learning()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.directory import queries as directory
 from app.directory.models import Agency, Category, Region, RegionLevel, ServiceLevel
 from app.extensions import db
+from app.routing import learning
 
 DATA = Path(__file__).parent / "data"
 _WORD = re.compile(r"[a-z0-9]+")
@@ -178,6 +179,18 @@ def suggest(
         else:
             agency = db.session.scalar(select(Agency).where(Agency.code == signal.target))
         vote(agency, signal.weight, f"{agency.name} — {signal.reason}" if agency else "")
+
+    # What people decided for similar complaints here, by place and topic.
+    if category_code:
+        for agency_id, share in learning.votes(set(tokens), regency.code, category_code).items():
+            agency = db.session.get(Agency, agency_id)
+            vote(
+                agency,
+                share * 1.5,
+                _("%(agency)s — chosen before for similar reports here", agency=agency.name)
+                if agency
+                else "",
+            )
 
     # Always offer the local governments, so a verifier sees the usual candidates.
     vote(
