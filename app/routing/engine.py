@@ -92,6 +92,31 @@ def _category_scores(tokens: list[str], chosen: Category | None) -> dict[str, fl
     return scores
 
 
+_CORPORATE = re.compile(r"\b(pt|persero|tbk|perum)\b|\(persero\)", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\(([^)]+)\)")
+
+
+@cache
+def _aliases() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """How citizens name central agencies, from the directory itself: the code (BULOG,
+    BMKG), an abbreviation in brackets (BP Batam) and a company's name without PT/Persero
+    (Jasa Marga). Stemmed like the complaint's words."""
+    found: dict[tuple[str, ...], str] = {}
+    # A one-word name that is also a topic word ("KIP") says nothing about the agency.
+    topic_words = set().union(*(_keyword_stems(c.keywords) for c in directory.categories()))
+    for agency in db.session.scalars(select(Agency).where(Agency.region_code.is_(None))):
+        names = {agency.code} if len(agency.code) >= 3 else set()
+        for name in (agency.name_id, agency.name_en):
+            names.update(_PARENTHESIS.findall(name))
+            if agency.kind.value == "soe":
+                names.add(_PARENTHESIS.sub("", _CORPORATE.sub("", name)))
+        for name in names:
+            stems = tuple(words(name))
+            if stems and (len(stems) > 1 or (len(stems[0]) >= 3 and stems[0] not in topic_words)):
+                found.setdefault(stems, agency.code)
+    return tuple(found.items())
+
+
 def _governments(region: Region) -> tuple[Region, Region]:
     regency = region if region.level == RegionLevel.REGENCY else region.parent
     assert regency is not None and regency.parent is not None
@@ -110,8 +135,10 @@ def suggest(
     if region is None or region.level == RegionLevel.PROVINCE:
         raise ValueError("region_code must be a regency/city or district")
     regency, province = _governments(region)
+    # Jakarta's cities and regency are administrative, not autonomous: the province serves.
+    autonomous = "Administrasi" not in regency.name
     by_level = {
-        ServiceLevel.REGENCY: _regional_agency(regency),
+        ServiceLevel.REGENCY: _regional_agency(regency if autonomous else province),
         ServiceLevel.PROVINCE: _regional_agency(province),
     }
     tokens = words(text)
@@ -179,6 +206,16 @@ def suggest(
         else:
             agency = db.session.scalar(select(Agency).where(Agency.code == signal.target))
         vote(agency, signal.weight, f"{agency.name} — {signal.reason}" if agency else "")
+
+    # A central agency or state company the reporter names.
+    for alias, code in _aliases():
+        if _contains(tokens, alias):
+            agency = db.session.scalar(select(Agency).where(Agency.code == code))
+            vote(
+                agency,
+                1.8,
+                _("%(agency)s — named in the report", agency=agency.name) if agency else "",
+            )
 
     # What people decided for similar complaints here, by place and topic.
     if category_code:
