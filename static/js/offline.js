@@ -39,7 +39,7 @@
     var data = event.data || {};
     if (data.type === "delivered") say("delivered", { title: data.title, code: data.code });
     if (data.type === "attention") say("attention", { title: data.title });
-    if (data.nextAttemptAt) {
+    if (typeof data.nextAttemptAt === "number") {  // 0 too: an entry is due now
       window.clearTimeout(timer);
       timer = window.setTimeout(function () { replay(false); }, Math.max(0, data.nextAttemptAt - Date.now()) + 250);
     }

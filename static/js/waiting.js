@@ -55,8 +55,38 @@
     return node;
   }
 
+  // What the reporter is doing in the list (open "Delete?" questions, where the focus is), so
+  // that drawing the list again when the worker reports progress does not take it away.
+  var confirming = {}, wanted = null, restoring = false;
+
+  list.addEventListener("focusin", function (event) {
+    var li = event.target.closest(".queue-item");
+    if (restoring || !li) return;
+    var action = event.target.getAttribute("data-action");
+    wanted = { id: li.querySelector(".queue-title").id, selector: action ? "[data-action='" + action + "']"
+               : event.target.classList.contains("confirm-question") ? ".confirm-question" : ".queue-title" };
+  });
+
+  function showConfirm(li, open) {
+    li.querySelector(".confirm").hidden = !open;
+    li.querySelector(".queue-actions").hidden = open;
+  }
+
   function render(entries) {
+    var hadFocus = list.contains(document.activeElement);
     list.replaceChildren.apply(list, entries.slice().reverse().map(item));
+    Object.keys(confirming).forEach(function (id) {
+      var title = document.getElementById("queue-" + id), li = title && title.closest(".queue-item");
+      if (!li) delete confirming[id];
+      else if (li.querySelector("[data-action=delete]")) showConfirm(li, true);
+    });
+    var title = hadFocus && wanted && document.getElementById(wanted.id);
+    if (title) {
+      var target = title.closest(".queue-item").querySelector(wanted.selector);
+      restoring = true;
+      (target && target.offsetParent !== null ? target : title).focus();
+      restoring = false;
+    }
     document.getElementById("queue-empty").hidden = entries.length > 0;
     document.getElementById("send-all").parentNode.hidden = !entries.some(function (e) { return e.state === "waiting"; });
     if (focusAfter) {
@@ -77,14 +107,15 @@
       announce("sending");
       SuaraOffline.replay(true);
     } else if (action === "delete") {
-      entry.querySelector(".confirm").hidden = false;
-      entry.querySelector(".queue-actions").hidden = true;
+      confirming[id] = true;
+      showConfirm(entry, true);
       entry.querySelector(".confirm-question").focus();
     } else if (action === "cancel-delete") {
-      entry.querySelector(".confirm").hidden = true;
-      entry.querySelector(".queue-actions").hidden = false;
+      delete confirming[id];
+      showConfirm(entry, false);
       entry.querySelector("[data-action=delete]").focus();
     } else if (action === "confirm-delete") {
+      delete confirming[id];
       focusAfter = "waiting-title";
       SuaraQueue.remove(id).then(SuaraOffline.count).then(function () { announce("deleted"); });
     }

@@ -122,13 +122,24 @@ function notify(message) {
   });
 }
 
-// One replay at a time (Web Locks where they exist, and this worker's own promise).
-var replaying = null;
+// One replay at a time (Web Locks where they exist, and this worker's own promise). A replay
+// asked for while one runs (the network came back, "Send now") runs once more afterwards:
+// the running one may already have given up on entries it found offline or not yet due.
+var replaying = null, again = null;
 function replay(force) {
-  if (replaying) return replaying;
+  if (replaying) {
+    again = Boolean(again || force);
+    return replaying;
+  }
   var drain = function () { return deliverAll(force); };
   replaying = (self.navigator.locks ? self.navigator.locks.request("suara-queue", drain) : drain())
-    .finally(function () { replaying = null; });
+    .finally(function () {
+      replaying = null;
+      if (again === null) return;
+      var forced = again;
+      again = null;
+      return replay(forced);
+    });
   return replaying;
 }
 

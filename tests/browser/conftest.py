@@ -1,6 +1,7 @@
 """Playwright journeys against the real server (`live_server`), in Debian Chromium.
 
-Fixtures: `browser` (one Chromium per session), `page` (a fresh context per test, in the
+Fixtures: `playwright_session` (the one Playwright driver, for persistent contexts),
+`browser` (one Chromium per session), `page` (a fresh context per test, in the
 language of the `lang` fixture, "id" unless a test parametrizes it), `new_page` (the same,
 with other context options such as java_script_enabled=False), `axe_check(page)`, and
 `seeded` (complaints written straight into the server's database, so tests that only need
