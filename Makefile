@@ -48,7 +48,7 @@ db: setup
 	$(BIN)/flask directory load
 
 demo: db
-	$(BIN)/flask demo load
+	PORT=$(PORT) $(BIN)/flask demo load
 
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
 from app.config import CONFIGS, ROOT, load_secret_key
-from app.extensions import babel, csrf, db, htmx, migrate
+from app.extensions import babel, csrf, db, htmx, mail, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     htmx.init_app(app)
+    mail.init_app(app)
     init_security(app)  # after htmx: it extends htmx's request class
     init_caching(app)
     init_storage(app)
@@ -68,17 +69,39 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (web, directory, complaints, intake, tracking, offline, accounts, routing, api):
         app.register_blueprint(module.bp)
+    from app import verification
+
+    app.register_blueprint(verification.bp)
+    from app import deadlines
+
+    app.register_blueprint(deadlines.bp)
+    from app import inbox
+
+    app.register_blueprint(inbox.bp)
+    from app import duplicates
+
+    app.register_blueprint(duplicates.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 
     from app.accounts.cli import users_cli
-    from app.complaints.cli import demo_cli
+    from app.demo.cli import demo_cli
     from app.directory.cli import directory_cli
     from app.intake.cli import intake_cli
+    from app.notifications import init_notifications
+    from app.notifications.cli import notifications_cli
 
     app.cli.add_command(directory_cli)
     app.cli.add_command(intake_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    from app.duplicates.cli import duplicates_cli
+
+    app.cli.add_command(duplicates_cli)
+    from app.deadlines.cli import sla_cli
+
+    app.cli.add_command(sla_cli)
+    app.cli.add_command(notifications_cli)
+    init_notifications()
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -87,6 +110,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.globals["get_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.globals["describedby"] = describedby

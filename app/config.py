@@ -13,6 +13,11 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     INSTANCE_PATH = Path(os.environ.get("SUARA_INSTANCE", ROOT / "instance"))
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
@@ -40,8 +45,32 @@ class Config:
     SLA_RESOLUTION_DAYS = _int("SLA_RESOLUTION_DAYS", 60)
 
     DRAFT_MAX_AGE_HOURS = _int("DRAFT_MAX_AGE_HOURS", 24)
+    # Duplicates: complaints in the same regency filed this many days apart are compared;
+    # a score (0-1) at or above DUPLICATE_MIN_SCORE counts as "looks alike" (bench/duplicates.py).
+    DUPLICATE_WINDOW_DAYS = _int("DUPLICATE_WINDOW_DAYS", 90)
+    DUPLICATE_MIN_SCORE = float(os.environ.get("DUPLICATE_MIN_SCORE", "0.33"))
     # Origins, besides the app's own, allowed to call the JSON API from a browser.
     API_ALLOWED_ORIGINS = tuple(filter(None, os.environ.get("API_ALLOWED_ORIGINS", "").split()))
+
+    # Notifications (app/notifications): links in messages point here, never at the Host
+    # header of whatever request caused them.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # "console" prints mail instead
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)  # STARTTLS, usually port 587
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)  # TLS from the start, usually port 465
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Suara Warga <noreply@localhost>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)  # seconds; a hung server must not stall the outbox
+    NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 8)
+    NOTIFY_RETRY_BASE_SECONDS = _int("NOTIFY_RETRY_BASE_SECONDS", 60)  # doubles per failure
+    NOTIFY_RETRY_MAX_SECONDS = _int("NOTIFY_RETRY_MAX_SECONDS", 6 * 3600)
+    NOTIFY_SENDING_TIMEOUT_SECONDS = _int("NOTIFY_SENDING_TIMEOUT_SECONDS", 15 * 60)
+    NOTIFY_BATCH = _int("NOTIFY_BATCH", 200)  # messages per pass at most
+    NOTIFY_KEEP_DAYS = _int("NOTIFY_KEEP_DAYS", 30)  # then `notifications purge` deletes them
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")  # "none", or package.module:Class
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
@@ -52,6 +81,7 @@ class Config:
 
 class Development(Config):
     DEBUG = False  # the debugger would expose tracebacks; use logs instead
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # print mail, send none
 
 
 class Testing(Config):

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and wired in create_app()."""
 
 from flask_babel import Babel
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -13,3 +14,4 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 htmx = Htmx()
+mail = Mail()

@@ -139,7 +139,7 @@ def db(app):
         _db.session.rollback()
         for table in reversed(_db.metadata.sorted_tables):
             if table.name not in REFERENCE_TABLES:
-                _db.session.execute(table.delete())
+                _db.session.connection().execute(table.delete())
         _db.session.commit()
         for stored in Path(app.config["UPLOAD_DIR"]).iterdir():
             stored.unlink()
@@ -167,6 +167,40 @@ def make_complaint(app, db):
             return complaint.tracking_code, secret
 
     return make
+
+
+@pytest.fixture
+def sign_in_as(app, db):
+    """Factory: sign_in_as(client, Role.OFFICER, agency="32.73") → the new user's id.
+
+    Creates a staff user (a fresh email each call) and signs `client` in through a real
+    single-use link, so tests use the same path as people do.
+    """
+    from app.accounts.models import Role
+    from app.accounts.operations import create_user, issue_sign_in_link
+
+    made = iter(range(1, 10_000))
+
+    def sign_in(client, role=Role.VERIFIER, agency=None, name="Staf Contoh") -> int:
+        with app.app_context():
+            user = create_user(f"staf{next(made)}@example.go.id", name, role, agency)
+            token = issue_sign_in_link(user)
+            db.session.commit()
+            user_id = user.id
+        page = client.get(f"/masuk/{token}")
+        response = client.post(f"/masuk/{token}", data={"csrf_token": _token_in(page)})
+        assert response.status_code in (302, 303), response.status_code
+        return user_id
+
+    return sign_in
+
+
+def _token_in(response) -> str:
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(as_text=True)
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
 
 
 # --- a real server -------------------------------------------------------------------------

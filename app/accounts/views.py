@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, g, redirect, render_template, session, url_for
+from flask import Response, current_app, g, redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.accounts import bp
 from app.accounts.forms import SignInForm, SignOutForm
@@ -10,6 +11,30 @@ from app.accounts.models import Role
 from app.accounts.operations import redeem, usable_link
 from app.extensions import db
 from app.web.access import USER_ID, public, staff
+
+# The staff navigation: (endpoint, label, roles that see it). A blueprint that is not
+# registered (yet) simply has no link.
+STAFF_LINKS = [
+    ("verification.queue", _l("Verification queue"), {Role.VERIFIER, Role.ADMIN}),
+    ("inbox.index", _l("Agency inbox"), {Role.OFFICER}),
+    ("oversight.index", _l("Oversight"), {Role.SUPERVISOR, Role.ADMIN, Role.VERIFIER}),
+    ("accounts.home", _l("My account"), set(Role)),
+]
+
+
+@bp.app_context_processor
+def staff_navigation() -> dict:
+    def staff_links() -> list[tuple[str, str]]:
+        user = g.get("user")
+        if user is None:
+            return []
+        return [
+            (endpoint, str(label))
+            for endpoint, label, roles in STAFF_LINKS
+            if user.role in roles and endpoint in current_app.view_functions
+        ]
+
+    return {"staff_links": staff_links}
 
 
 @bp.route("/masuk/<token>", methods=["GET", "POST"])

@@ -43,9 +43,43 @@ REQUIRED = ["type", "title", "description", "region_code", "category", "privacy"
 SUBMIT_DESCRIPTION = (
     "Send the same Idempotency-Key with every retry of one complaint: the first success is "
     "stored and every retry with the same body gets the identical response. `secret` is "
-    "returned for confidential and anonymous complaints; keep it, it is the only way to read "
-    "the content later. Cross-site browser requests are refused (Origin check)."
+    "returned for every complaint; keep it: it is the only proof of being the reporter, "
+    "needed to reply, confirm the resolution or reopen (POST /api/v1/complaints/{code}/actions), "
+    "and for a confidential or anonymous complaint the only way to read its content later. "
+    "Cross-site browser requests are refused (Origin check)."
 )
+
+ACTION_DESCRIPTION = (
+    "The reporter's side of the life cycle, with the secret from the receipt in "
+    "X-Tracking-Secret (a wrong secret answers exactly like an unknown code: 404). `reply` "
+    "answers a request for information (the clock restarts), answers back to an archived "
+    "report, or adds information; `appeal` asks to review a report held for review; `confirm` "
+    "closes a resolved report with a `rating` from 1 to 5 and an optional `text` (comment, at "
+    "most 1000 characters); `reopen` reopens a resolved report within SLA_AUTOCLOSE_DAYS "
+    "working days. `text` is required for reply, appeal and reopen (at most 5000 "
+    "characters). `version`, when sent, must be the `reporter.version` last read: if the "
+    "report changed since, nothing happens (409). GET /api/v1/complaints/{code} with the "
+    "secret lists the actions possible now under `reporter.actions`."
+)
+
+REPORTER_ACTION = {
+    "type": "object",
+    "properties": {
+        "action": {"type": "string", "enum": ["reply", "appeal", "confirm", "reopen"]},
+        "text": {"type": "string", "maxLength": 5000},
+        "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+        "version": {"type": "integer"},
+    },
+    "required": ["action"],
+    "additionalProperties": False,
+}
+
+TRACKING_SECRET = {
+    "name": "X-Tracking-Secret",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+}
 
 LANGUAGE = {
     "name": "Accept-Language",
@@ -198,10 +232,47 @@ def document() -> dict:
                     },
                 }
             },
-            "/api/v1/complaints/{code}": {
-                "get": {
-                    "summary": "Status and public timeline; the content of a confidential or "
-                    "anonymous complaint only with X-Tracking-Secret",
+            "/api/v1/duplicates/check": {
+                "post": {
+                    "summary": "Published complaints that look like a text, in the same "
+                    "regency/city within DUPLICATE_WINDOW_DAYS (90 by default), best first, "
+                    "at most 5",
+                    "description": (
+                        "Only published complaints are searched: public ones that were "
+                        "verified and not archived, held for review or merged. Confidential "
+                        "and anonymous complaints and reporters' details are never returned."
+                    ),
+                    "parameters": [LANGUAGE],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "text": {"type": "string", "maxLength": 5000},
+                                        "region_code": COMPLAINT_FIELDS["region_code"],
+                                    },
+                                    "required": ["text", "region_code"],
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": '{"candidates": [...]}, each with tracking_code, '
+                            "title, status, status_title, support_count, score (0–1) and url "
+                            "(the public tracking page)"
+                        },
+                        "400": _error("Not a JSON object"),
+                        "422": _error("Missing or too long text, unknown region"),
+                    },
+                }
+            },
+            "/api/v1/complaints/{code}/actions": {
+                "post": {
+                    "summary": "Reply, appeal, confirm with a rating, or reopen, as the reporter",
+                    "description": ACTION_DESCRIPTION,
                     "parameters": [
                         {
                             "name": "code",
@@ -209,12 +280,48 @@ def document() -> dict:
                             "required": True,
                             "schema": {"type": "string", "examples": ["K7M3-Q9XD"]},
                         },
-                        {
-                            "name": "X-Tracking-Secret",
-                            "in": "header",
-                            "required": False,
-                            "schema": {"type": "string"},
+                        {**TRACKING_SECRET, "required": True},
+                        LANGUAGE,
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ReporterAction"}
+                            }
                         },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Done: the same body as GET /api/v1/complaints/{code} "
+                            "with the secret"
+                        },
+                        "400": _error("Not a JSON object"),
+                        "403": _error("A cross-site request"),
+                        "404": _error("No complaint with that code and secret"),
+                        "409": _error(
+                            "Not possible now (the report's state, the reopening window ended, "
+                            "or it changed since `version`)"
+                        ),
+                        "415": _error("Not JSON"),
+                        "422": _error("Unknown action, missing or too long text, bad rating"),
+                    },
+                }
+            },
+            "/api/v1/complaints/{code}": {
+                "get": {
+                    "summary": "Status and public timeline; the content (and the timeline's "
+                    "notes) of a confidential or anonymous complaint only with "
+                    "X-Tracking-Secret; with the secret also `reporter`: the actions possible "
+                    "now, the last day to reopen, the rating and the version",
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "examples": ["K7M3-Q9XD"]},
+                        },
+                        TRACKING_SECRET,
                         LANGUAGE,
                     ],
                     "responses": {
@@ -237,12 +344,18 @@ def document() -> dict:
                     "type": "object",
                     "properties": {
                         "tracking_code": {"type": "string", "examples": ["K7M3-Q9XD"]},
-                        "secret": {"type": "string"},
+                        "secret": {
+                            "type": "string",
+                            "description": "Proof of being the reporter: needed to reply, "
+                            "confirm or reopen, and to read a confidential or anonymous "
+                            "complaint. Shown only here.",
+                        },
                         "status": {"type": "string", "examples": ["received"]},
                         "status_url": {"type": "string", "format": "uri"},
                     },
-                    "required": ["tracking_code", "status", "status_url"],
+                    "required": ["tracking_code", "secret", "status", "status_url"],
                 },
+                "ReporterAction": REPORTER_ACTION,
             }
         },
     }

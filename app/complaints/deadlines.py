@@ -26,3 +26,13 @@ def first_response_due(received_at: datetime) -> date:
     return add_working_days(
         verification_due(received_at), current_app.config["SLA_FIRST_RESPONSE_DAYS"]
     )
+
+
+def working_days_left(due: date, today: date) -> int:
+    """Working days after `today` up to and including `due`; negative when late.
+
+    0 means due today; -2 means two working days have passed since the deadline.
+    """
+    if due >= today:
+        return lokal.count_working_days(today, due) - (1 if lokal.is_working_day(today) else 0)
+    return -lokal.count_working_days(due, today) + (1 if lokal.is_working_day(due) else 0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -152,6 +152,12 @@ def allowed_actions(complaint: Complaint, actor: Actor) -> list[Action]:
     return [a for a, r in RULES.items() if actor in r.actors and complaint.status in r.sources]
 
 
+def may_still_reopen(complaint: Complaint) -> bool:
+    """A resolved report may be reopened until its auto-close date (`due_on`, set when it
+    was resolved: SLA_AUTOCLOSE_DAYS working days later), that day included, local time."""
+    return complaint.due_on is None or deadlines.local_date(utcnow()) <= complaint.due_on
+
+
 def _due(action: Action, today: date) -> date | None:
     """The next deadline after an action, in working days (configuration, not code)."""
     config = current_app.config
@@ -164,6 +170,20 @@ def _due(action: Action, today: date) -> date | None:
         Action.REOPEN: config["SLA_FIRST_RESPONSE_DAYS"],
     }.get(action)
     return deadlines.add_working_days(today, days) if days else None
+
+
+def _resolution_due(complaint: Complaint, today: date) -> date:
+    """Once the agency has followed up, the resolution limit runs instead of the first-answer
+    one, counted from the day the agency got the complaint (dispatch, forward or reopen);
+    later responses do not move it."""
+    handed_over = today
+    for event in reversed(complaint.events):
+        if event.kind in (EventKind.DISPATCHED, EventKind.FORWARDED, EventKind.REOPENED):
+            at = event.created_at
+            handed_over = deadlines.local_date(at if at.tzinfo else at.replace(tzinfo=UTC))
+            break
+    due = deadlines.add_working_days(handed_over, current_app.config["SLA_RESOLUTION_DAYS"])
+    return max(due, complaint.due_on) if complaint.due_on else due
 
 
 def act(
@@ -192,6 +212,14 @@ def act(
         raise TransitionError(_l("Give a reason: the reporter will read it."))
     if rule.needs_agency and agency is None:
         raise TransitionError(_l("Choose an agency from the directory."))
+    if action is Action.REOPEN and not may_still_reopen(complaint):
+        raise TransitionError(
+            _l(
+                "The time to reopen this report has ended: a resolved report can be reopened "
+                "for %(n)d working days. If the problem is back, file a new report.",
+                n=current_app.config["SLA_AUTOCLOSE_DAYS"],
+            )
+        )
     if action is Action.FORWARD and agency is not None and agency.id == complaint.agency_id:
         raise TransitionError(_l("Forward to another agency than the one handling it."))
     if action is Action.MERGE:
@@ -210,6 +238,10 @@ def act(
         today = deadlines.local_date(utcnow())
         if target is S.NEEDS_INFO or target in (S.CLOSED, S.MERGED, S.ARCHIVED, S.FLAGGED):
             complaint.due_on = None  # the clock pauses, or stops
+        elif action is Action.REPLY and target is before:
+            pass  # information added to a case in hand moves no deadline
+        elif action is Action.RESPOND:
+            complaint.due_on = _resolution_due(complaint, today)
         elif (due := _due(action, today)) is not None:
             complaint.due_on = due
         event = ComplaintEvent(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from app.db import TimestampMixin, str_enum, utcnow
 from app.directory.models import Agency, Category, Region
@@ -100,6 +100,7 @@ class EventKind(TitledEnum):
     CONFIRMED = "confirmed"
     REOPENED = "reopened"
     CLOSED = "closed"
+    ESCALATED = "escalated"  # the deadline passed: the sweep (app/deadlines) tells supervisors
 
 
 EventKind.TITLES = {
@@ -118,6 +119,7 @@ EventKind.TITLES = {
     EventKind.CONFIRMED: _l("The reporter confirmed it is resolved"),
     EventKind.REOPENED: _l("The reporter reopened it"),
     EventKind.CLOSED: _l("Closed"),
+    EventKind.ESCALATED: _l("The deadline passed: escalated to the supervisor"),
 }
 
 
@@ -168,6 +170,9 @@ class Complaint(TimestampMixin, db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(index=True)
+    # When the sweep escalated a missed deadline. It is the *current* deadline's escalation
+    # only while escalated_on > due_on: any new deadline lies after it (app/deadlines/rules.py).
+    escalated_on: Mapped[date | None]
     support_count: Mapped[int] = mapped_column(default=1)
     # Optimistic locking: two staff acting on one complaint at once cannot both win.
     version: Mapped[int] = mapped_column(default=1)
@@ -238,6 +243,9 @@ class ComplaintEvent(db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Read-only: the agency a dispatch or forward went to, named in the staff timeline.
+    agency: Mapped[Agency | None] = relationship(viewonly=True, lazy="joined")
+
 
 class AppendOnlyError(RuntimeError):
     pass
@@ -247,3 +255,13 @@ class AppendOnlyError(RuntimeError):
 @event.listens_for(ComplaintEvent, "before_delete")
 def _refuse_change(_mapper, _connection, target: ComplaintEvent) -> None:  # noqa: ANN001
     raise AppendOnlyError(f"complaint event {target.id} is append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """Bulk UPDATE/DELETE statements skip the mapper events above; refuse them here too."""
+    table = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and getattr(table, "name", None) == (
+        ComplaintEvent.__tablename__
+    ):
+        raise AppendOnlyError("complaint events are append-only")

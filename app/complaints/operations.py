@@ -38,18 +38,20 @@ def create_complaint(
     locale: str,
     attachments: list[Attachment] = (),  # type: ignore[assignment]
     secret: str | None = None,
-) -> tuple[Complaint, str | None]:
-    """File a complaint from validated answers; returns it and its secret (if not public).
+) -> tuple[Complaint, str]:
+    """File a complaint from validated answers; returns it and its secret.
 
-    `secret` lets a caller choose the secret (the API derives it from the Idempotency-Key).
+    Every complaint gets a secret: it proves its holder is the reporter (to reply, confirm or
+    reopen), and for a confidential or anonymous complaint it is also the key to its content.
+    `secret` lets a caller choose it (the API derives it from the Idempotency-Key).
     """
     privacy = Privacy(data["privacy"])
     contact = {k: data.get(k) for k in ("name", "email", "phone")}
     reporter = Reporter(**contact) if any(contact.values()) else None
-    secret = (secret or codes.new_secret()) if privacy.needs_secret else None
+    secret = secret or codes.new_secret()
     complaint = Complaint(
         tracking_code=_unused_tracking_code(),
-        secret_hash=codes.hash_secret(secret) if secret else None,
+        secret_hash=codes.hash_secret(secret),
         type=ComplaintType(data["type"]),
         status=Status.RECEIVED,
         privacy=privacy,

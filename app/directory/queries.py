@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.directory.models import Agency, Category, Region, RegionLevel
 from app.extensions import db
@@ -32,3 +32,25 @@ def category(code: str | None) -> Category | None:
 
 def agencies() -> list[Agency]:
     return list(db.session.scalars(select(Agency).order_by(Agency.kind, Agency.code)))
+
+
+def search_agencies(text: str, limit: int = 10) -> list[Agency]:
+    """Agencies whose code or name (either language) contains every word typed."""
+    words = [w for w in text.lower().split() if w][:6]
+    if not words:
+        return []
+    statement = select(Agency)
+    for word in words:
+        pattern = f"%{word.replace('%', '').replace('_', '')}%"
+        statement = statement.where(
+            func.lower(Agency.code).like(pattern)
+            | func.lower(Agency.name_id).like(pattern)
+            | func.lower(Agency.name_en).like(pattern)
+        )
+    return list(db.session.scalars(statement.order_by(Agency.kind, Agency.name_id).limit(limit)))
+
+
+def agency_by_code(code: str | None) -> Agency | None:
+    if not code:
+        return None
+    return db.session.scalar(select(Agency).where(Agency.code == code.strip().upper()))

@@ -355,8 +355,11 @@ class TrackForm(FlaskForm):
         validators=[required(_l("Enter the tracking code"))],
     )
     secret = StringField(
-        _l("Secret (for confidential and anonymous reports)"),
-        description=_l("Leave empty if your report is public."),
+        _l("Secret"),
+        description=_l(
+            "From your receipt. You need it to reply, confirm or reopen, and to read a "
+            "confidential or anonymous report. To only follow a public report, leave it empty."
+        ),
         filters=[clean_text],
     )
     submit = SubmitField(_l("Track"))

@@ -57,6 +57,13 @@ def discard_attachments(attachments: list[Attachment]) -> None:
         db.session.delete(attachment)
 
 
+def discard_draft(draft: Draft) -> None:
+    """Forget a draft the reporter will not send, with its files (deleted after commit)."""
+    discard_attachments(draft.attachments)
+    db.session.delete(draft)
+    db.session.flush()
+
+
 def find_draft(token: str | None) -> Draft | None:
     if not token:
         return None

@@ -6,7 +6,16 @@ import json
 import uuid
 from datetime import date
 
-from flask import Response, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -14,12 +23,15 @@ from werkzeug.datastructures import MultiDict
 from app.complaints import deadlines
 from app.complaints.models import Complaint, ComplaintType, Privacy
 from app.directory import queries
+from app.duplicates.operations import add_support, published_by_code
+from app.duplicates.queries import find_candidates
 from app.extensions import db
 from app.intake import bp
 from app.intake.forms import ApiComplaintForm, ConfirmForm, FilingForm
 from app.intake.models import Draft
 from app.intake.operations import (
     KeyReused,
+    discard_draft,
     find_draft,
     request_fingerprint,
     save_draft,
@@ -34,6 +46,8 @@ from app.web.htmx import render_page_or_fragment
 
 DRAFT = "draft"
 RECEIPT = "receipt"
+SUPPORTED = "supported"  # tracking codes this browser session has supported (me too)
+SIMILAR_SHOWN = 3
 API_FIELDS = (
     "type",
     "title",
@@ -110,7 +124,43 @@ def check() -> Response | str:
         kind=ComplaintType(data["type"]),
         privacy=Privacy(data["privacy"]),
         occurred_on=date.fromisoformat(data["occurred_on"]) if data["occurred_on"] else None,
+        # Published reports that look like this one: the reporter may support one instead.
+        similar=find_candidates(
+            f"{data['title']}\n{data['description']}",
+            data["region_code"],
+            published_only=True,
+            limit=SIMILAR_SHOWN,
+        ),
     )
+
+
+@bp.route("/lapor/dukung/<code>", methods=["GET", "POST"])
+@public
+def support(code: str) -> Response | str:
+    """ "Me too": support a published report instead of sending the draft.
+
+    Counts once per browser session and report (a reload or a second click does not count
+    again); the draft and its files are discarded. The GET shows the confirmation.
+    """
+    complaint = published_by_code(code)
+    if complaint is None:
+        abort(404)
+    supported = session.get(SUPPORTED, [])
+    code = complaint.tracking_code
+    if request.method == "GET":
+        if code not in supported:
+            abort(404)
+        return render_template("intake/supported.html", complaint=complaint)
+    if code not in supported:
+        if not add_support(complaint):  # no longer published since the page was shown
+            abort(404)
+        session[SUPPORTED] = [*supported[-19:], code]
+    draft = _current_draft()
+    if draft is not None:
+        discard_draft(draft)
+    db.session.commit()
+    session.pop(DRAFT, None)
+    return redirect(url_for("intake.support", code=code), code=303)
 
 
 @bp.post("/lapor/kirim")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.complaints import codes
 from app.complaints.models import Complaint, ComplaintEvent
+from app.directory.models import Agency
 from app.extensions import db
 
 
@@ -34,3 +35,35 @@ def unlock(code: str, secret: str | None) -> tuple[Complaint | None, bool]:
 
 def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
     return [event for event in complaint.events if event.public]
+
+
+def event_agencies(events: list[ComplaintEvent]) -> dict[int, Agency]:
+    """The agency each event names: the one it was sent to (dispatch, forward), else, for an
+    officer's step (a response, the resolution), the agency the officer answers for.
+
+    Only the agency, never the person: staff names stay off the reporter's page.
+    """
+    from app.accounts.models import User  # accounts imports app.web, which imports tracking
+
+    user_ids = {e.actor_user_id for e in events if e.agency_id is None and e.actor_user_id}
+    officers = (
+        {
+            u: a
+            for u, a in db.session.execute(
+                select(User.id, User.agency_id).where(User.id.in_(user_ids))
+            )
+        }
+        if user_ids
+        else {}
+    )
+    wanted = {
+        e.id: e.agency_id or (officers.get(e.actor_user_id) if e.actor_role == "officer" else None)
+        for e in events
+    }
+    ids = {agency_id for agency_id in wanted.values() if agency_id}
+    agencies = (
+        {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    return {event_id: agencies[a] for event_id, a in wanted.items() if a in agencies}

@@ -19,6 +19,7 @@ from app.db import WRITE_METHODS
 
 if TYPE_CHECKING:
     from app.accounts.models import User
+    from app.complaints.models import Complaint
 from app.extensions import csrf
 from app.web.errors import json_error
 
@@ -100,3 +101,38 @@ def current_user() -> User | None:
         session.pop(USER_ID, None)
         return None
     return user
+
+
+def may_see(user: User, complaint: Complaint) -> bool:
+    """Staff scoping: officers see only complaints their agency handles now; verifiers,
+    supervisors and administrators see all. Never shows a reporter's identity: that is the
+    templates' rule (`show_identity`), decided by `may_see_identity`."""
+    from app.accounts.models import Role
+
+    if user.role is Role.OFFICER:
+        return complaint.agency_id is not None and complaint.agency_id == user.agency_id
+    return True
+
+
+def may_see_identity(complaint: Complaint) -> bool:
+    """Anonymous reporters' names, emails and phones never reach any staff view."""
+    from app.complaints.models import Privacy
+
+    return complaint.privacy is not Privacy.ANONYMOUS
+
+
+def complaint_or_404(code: str) -> Complaint:
+    """The complaint with this tracking code if the signed-in staff member may see it.
+
+    Anything else — unknown, or another agency's — is the same 404, so an officer cannot
+    even learn that another agency's complaint exists.
+    """
+    from sqlalchemy import select
+
+    from app.complaints.models import Complaint
+    from app.extensions import db
+
+    complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code.upper()))
+    if complaint is None or not may_see(g.user, complaint):
+        abort(404)
+    return complaint

@@ -71,4 +71,14 @@
     var focusTarget = scope.querySelector("[data-focus]");
     if (focusTarget) focusTarget.focus();
   });
+
+  // A request htmx could not complete is never silent: say so in the live region.
+  function failed(key) {
+    return function () {
+      var strings = document.getElementById("offline-strings");
+      if (strings) announce(strings.getAttribute(key));
+    };
+  }
+  document.addEventListener("htmx:responseError", failed("data-failed"));
+  document.addEventListener("htmx:sendError", failed("data-unreachable"));
 })();

@@ -29,7 +29,8 @@ def test_created_returns_code_status_and_url(app, client):
     response = post(client, API_COMPLAINT)
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"tracking_code", "status", "status_url"}
+    assert set(body) == {"tracking_code", "secret", "status", "status_url"}
+    assert len(body["secret"]) == 19  # a public complaint has one too: to reply, confirm…
     assert body["status"] == "received"
     assert body["status_url"].endswith(f"/api/v1/complaints/{body['tracking_code']}")
     assert rows(app) == 1

@@ -1,24 +1,7 @@
-import re
-
 import pytest
-from sqlalchemy import func, select
-
-from app.complaints.models import Complaint
+from sqlalchemy import select
 
 pytestmark = pytest.mark.db
-
-
-def test_demo_data_is_loaded_once(app, db):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0, first.output
-    second = runner.invoke(args=["demo", "load"])
-    assert second.exit_code == 0 and "already" in second.output
-    with app.app_context():
-        total = db.session.scalar(select(func.count(Complaint.id)))
-        anonymous = db.session.scalars(select(Complaint).where(Complaint.privacy == "anonymous"))
-        assert total >= 6
-        assert all(c.reporter is None for c in anonymous)
 
 
 def test_directory_load_command_reports_no_changes_the_second_time(app, db):
@@ -46,19 +29,3 @@ def test_purge_drafts_removes_old_drafts_and_their_files(app, db, uploads):
     assert list(uploads.iterdir()) == []
     with app.app_context():
         assert [d.data["title"] for d in db.session.scalars(select(Draft))] == ["new"]
-
-
-def test_demo_staff_get_fresh_sign_in_links_every_time(app, db):
-    from app.accounts.models import Role, User
-
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo", "load"]).output
-    second = runner.invoke(args=["demo", "load"]).output
-    links = lambda out: re.findall(r"/masuk/[\w-]+", out)  # noqa: E731
-    assert len(links(first)) == len(links(second)) == 4
-    assert not set(links(first)) & set(links(second))
-    with app.app_context():
-        staff = {u.email: u for u in db.session.scalars(select(User))}
-        assert len(staff) == 4
-        officers = [u for u in staff.values() if u.role is Role.OFFICER]
-        assert {u.agency.code for u in officers} == {"PEMKOT3273", "KEMENKES"}

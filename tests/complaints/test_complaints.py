@@ -1,7 +1,9 @@
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.complaints import codes, deadlines
@@ -45,6 +47,31 @@ def test_events_are_append_only(app, db, make_complaint):
         with pytest.raises(AppendOnlyError):
             db.session.flush()
         db.session.rollback()
+        # Bulk statements skip the mapper events; the session refuses them too.
+        for statement in (
+            update(ComplaintEvent).values(note="rewritten"),
+            delete(ComplaintEvent),
+            ComplaintEvent.__table__.update().values(note="rewritten"),
+            ComplaintEvent.__table__.delete(),
+        ):
+            with pytest.raises(AppendOnlyError):
+                db.session.execute(statement)
+            db.session.rollback()
+        assert db.session.scalar(select(ComplaintEvent.note)) is None
+
+
+def test_no_code_writes_update_or_delete_statements_for_events():
+    """The application's own source never updates or deletes a complaint event, not even in
+    raw SQL (migrations may, when a downgrade removes a kind of event)."""
+    offenders = []
+    pattern = re.compile(
+        r"(update|delete)\s*\(\s*ComplaintEvent|(UPDATE|DELETE\s+FROM)\s+complaint_events",
+        re.IGNORECASE,
+    )
+    for path in Path("app").rglob("*.py"):
+        if pattern.search(path.read_text()):
+            offenders.append(str(path))
+    assert offenders == []
 
 
 @pytest.mark.db
@@ -63,6 +90,10 @@ def test_non_public_complaints_always_have_a_secret(app, db, make_complaint):
     make_complaint()
     with app.app_context():
         complaint = db.session.scalar(select(Complaint))
+        assert complaint.secret_hash is not None  # every new complaint has a secret now
+        # A public complaint filed before that rule has none; it cannot become anonymous.
+        complaint.secret_hash = None
+        db.session.flush()
         complaint.privacy = complaint.privacy.ANONYMOUS
         with pytest.raises(IntegrityError):
             db.session.flush()

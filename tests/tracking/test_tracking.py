@@ -14,7 +14,7 @@ def track(client, code, secret=""):
 
 def test_public_complaint_tracked_by_code_shows_content_and_timeline(client, make_complaint):
     code, secret = make_complaint()
-    assert secret is None
+    assert secret, "every complaint has a secret: the proof of being its reporter"
     response = track(client, code.lower().replace("-", " "))  # forgiving about case and dashes
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -1,0 +1,188 @@
+"""What the inbox lists: one agency's complaints, overdue first, filtered and paged."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+
+from app.complaints import deadlines
+from app.complaints.lifecycle import HANDLING
+from app.complaints.models import Complaint, Status
+from app.db import utcnow
+from app.directory.models import Category, Region
+from app.extensions import db
+
+PAGE_SIZE = 20
+# What an agency has had: still to handle, or done with. Other states never carry it.
+INBOX_STATUSES = (
+    Status.VERIFIED,
+    Status.IN_PROGRESS,
+    Status.FORWARDED,
+    Status.REOPENED,
+    Status.RESOLVED,
+    Status.CLOSED,
+)
+ALL = "all"
+REGION_CODE = re.compile(r"^\d{2}(\.\d{2})?$")
+
+
+def today() -> date:
+    return deadlines.local_date(utcnow())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The inbox's query string, made safe: anything unknown is ignored, not an error."""
+
+    status: str = ""  # "" = still to handle, "all", or one of INBOX_STATUSES
+    category: str = ""
+    region: str = ""
+    text: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(
+        cls, args: Mapping[str, str], categories: list[Category], regions: list[Region]
+    ) -> Filters:
+        status = args.get("status", "")
+        if status not in {ALL, *(s.value for s in INBOX_STATUSES)}:
+            status = ""
+        category = args.get("category", "")
+        if category not in {c.code for c in categories}:
+            category = ""
+        region = args.get("region", "")
+        if not REGION_CODE.match(region) or region not in {r.code for r in regions}:
+            region = ""
+        try:
+            page = max(1, int(args.get("page", "1")))
+        except ValueError:
+            page = 1
+        text = " ".join(args.get("q", "").split())[:100]
+        return cls(status, category, region, text, page)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.category or self.region or self.text)
+
+    def args(self, **changes: object) -> dict[str, object]:
+        """Query-string arguments for a link (pagination), leaving out the empty ones."""
+        values = {
+            "status": self.status,
+            "category": self.category,
+            "region": self.region,
+            "q": self.text,
+            "page": self.page,
+            **changes,
+        }
+        return {k: v for k, v in values.items() if v and not (k == "page" and v == 1)}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Complaint]
+    total: int
+    number: int
+    count: int  # pages in all (at least 1)
+
+
+def _statuses(status: str) -> list[Status]:
+    if status == ALL:
+        return list(INBOX_STATUSES)
+    if status:
+        return [Status(status)]
+    return sorted(HANDLING, key=INBOX_STATUSES.index)
+
+
+def _scope(agency_id: int) -> list[ColumnElement[bool]]:
+    return [Complaint.agency_id == agency_id, Complaint.status.in_(INBOX_STATUSES)]
+
+
+def inbox(agency_id: int, filters: Filters, on: date | None = None) -> Page:
+    """One page of the agency's complaints: overdue first, then by deadline, then oldest.
+
+    A complaint is overdue while its agency still has to act (a handling state) and its
+    deadline is before today (local time). Text search is a portable LIKE on title and
+    description, every word required.
+    """
+    on = on or today()
+    conditions = [
+        Complaint.agency_id == agency_id,
+        Complaint.status.in_(_statuses(filters.status)),
+    ]
+    if filters.category:
+        conditions.append(Complaint.category_code == filters.category)
+    if filters.region:
+        conditions.append(
+            (Complaint.region_code == filters.region)
+            | Complaint.region_code.startswith(f"{filters.region}.", autoescape=True)
+        )
+    for word in filters.text.lower().split()[:8]:
+        conditions.append(
+            func.lower(Complaint.title).contains(word, autoescape=True)
+            | func.lower(Complaint.description).contains(word, autoescape=True)
+        )
+    total = db.session.scalar(select(func.count(Complaint.id)).where(*conditions)) or 0
+    count = max(1, -(-total // PAGE_SIZE))
+    number = min(filters.page, count)
+    overdue = and_(Complaint.status.in_(HANDLING), Complaint.due_on < on)
+    items = db.session.scalars(
+        select(Complaint)
+        .where(*conditions)
+        .order_by(
+            case((overdue, 0), else_=1),
+            case((Complaint.due_on.is_(None), 1), else_=0),
+            Complaint.due_on,
+            Complaint.created_at,
+            Complaint.id,
+        )
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    )
+    return Page(list(items), total, number, count)
+
+
+def categories_present(agency_id: int) -> list[Category]:
+    """The categories the agency has complaints in: the only useful filter choices."""
+    codes = select(Complaint.category_code).where(*_scope(agency_id)).distinct()
+    return list(
+        db.session.scalars(
+            select(Category).where(Category.code.in_(codes)).order_by(Category.position)
+        )
+    )
+
+
+def regions_present(agency_id: int) -> list[Region]:
+    """The regencies and cities (or provinces, for province-wide complaints) it has
+    complaints from: a national agency's list is long, a city's has one entry."""
+    codes = db.session.scalars(select(Complaint.region_code).where(*_scope(agency_id)).distinct())
+    wanted = {".".join(code.split(".")[:2]) for code in codes}
+    if not wanted:
+        return []
+    regions = db.session.scalars(select(Region).where(Region.code.in_(wanted)))
+    return sorted(regions, key=lambda r: (r.name, r.code))
+
+
+def countdown(complaint: Complaint, on: date | None = None) -> int | None:
+    """Working days left (negative: late) while the agency still has to act, else None."""
+    if complaint.due_on is None or complaint.status not in HANDLING:
+        return None
+    on = on or today()
+    days = deadlines.working_days_left(complaint.due_on, on)
+    # Past the date is late, even if no working day has gone by yet (a Friday deadline,
+    # seen on Saturday): the list puts it with the overdue ones, so it must say so too.
+    return min(days, -1) if complaint.due_on < on else days
+
+
+def pages_to_show(number: int, count: int) -> list[int | None]:
+    """GOV.UK pagination: first, last, the current page and its neighbours; None is "…"."""
+    shown = sorted({1, count, number - 1, number, number + 1} & set(range(1, count + 1)))
+    result: list[int | None] = []
+    for page in shown:
+        if result and page - (result[-1] or 0) > 1:
+            result.append(None)
+        result.append(page)
+    return result

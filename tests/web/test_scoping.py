@@ -1,0 +1,110 @@
+"""An officer of agency A asks every staff route for agency B's complaint, attachment and
+fragments, and gets 404 each time: not even the existence of B's complaint leaks.
+
+The test walks app.url_map, so a new staff route is covered the day it is added; a route
+whose URL takes a parameter this test does not know fails it until the test learns it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.complaints.lifecycle import Action, Actor, act
+from app.complaints.models import Attachment, AttachmentKind
+from app.directory.queries import agency_by_code
+from app.extensions import db as _db
+from app.intake import storage
+from app.tracking.queries import by_code
+from app.web.access import STAFF
+from tests.conftest import csrf_token
+from tests.helpers import png
+
+pytestmark = pytest.mark.db
+
+AGENCY_A, AGENCY_B = "PEMKOT3273", "KEMENKES"
+
+
+@pytest.fixture
+def b_complaint(app, make_complaint):
+    """A complaint of agency B, with an attachment, in a handling state."""
+    code, _ = make_complaint(privacy="confidential", title="Rahasia instansi B")
+    with app.app_context():
+        complaint = by_code(code)
+        attachment = Attachment(
+            kind=AttachmentKind.PHOTO,
+            media_type="image/png",
+            storage_name=storage.save(png(), "png"),
+            size=100,
+            sha256="0" * 64,
+        )
+        complaint.attachments.append(attachment)
+        act(complaint, Action.DISPATCH, Actor.VERIFIER, agency=agency_by_code(AGENCY_B))
+        _db.session.commit()
+        return code, attachment.id
+
+
+def _values(rule, code: str, attachment_id: int) -> dict[str, object]:
+    known = {"code": code, "attachment_id": attachment_id}
+    values = {}
+    for argument in rule.arguments:
+        if argument in known:
+            values[argument] = known[argument]
+        elif argument == "action":
+            values[argument] = "dispatch"
+        else:
+            pytest.fail(f"{rule.rule}: teach tests/web/test_scoping.py about <{argument}>")
+    return values
+
+
+def _staff_rules(app):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "access", None) == STAFF:
+            yield rule, view.roles
+
+
+def test_an_officer_gets_404_for_another_agencys_complaint_everywhere(
+    app, client, sign_in_as, b_complaint
+):
+    code, attachment_id = b_complaint
+    sign_in_as(client, Role.OFFICER, agency="32.73")
+    token = csrf_token(client, "/staf")
+    checked = []
+    for rule, roles in _staff_rules(app):
+        if not rule.arguments:
+            continue
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **_values(rule, code, attachment_id))
+        expected = 404 if Role.OFFICER in roles else 403
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"csrf_token": token, "version": 1, "reason": "x", "text": "x"}
+            response = client.open(url, method=method, data=data if method != "GET" else None)
+            assert response.status_code == expected, (method, url, response.status_code)
+            assert "Rahasia instansi B" not in response.get_data(as_text=True)
+            checked.append((method, rule.rule))
+    # The walk really covered the officer's own routes (the inbox) and the others.
+    assert any(rule.startswith("/verifikasi/") for _, rule in checked)
+    assert len(checked) >= 5, checked
+
+
+def test_the_same_requests_work_for_agency_bs_own_officer(app, client, sign_in_as, b_complaint):
+    """The control: the 404s above come from scoping, not from broken URLs."""
+    code, attachment_id = b_complaint
+    sign_in_as(client, Role.OFFICER, agency=AGENCY_B)
+    opened = 0
+    for rule, roles in _staff_rules(app):
+        if not rule.arguments or Role.OFFICER not in roles or "GET" not in rule.methods:
+            continue
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **_values(rule, code, attachment_id))
+        assert client.get(url).status_code == 200, url
+        opened += 1
+    with app.app_context():
+        assert _db.session.scalar(select(Attachment.id).where(Attachment.id == attachment_id))
+    assert opened >= 2  # at least the detail and the attachment
