@@ -9,6 +9,8 @@ reach, so the officer goes back to the inbox.
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -274,3 +276,70 @@ def _error_list(
         target = {"agency": "agency-query", "version": fallback}.get(name, field.id)
         errors.extend((str(m), target if shown else fallback) for m in field.errors)
     return errors
+
+
+# Columns of the CSV export. A reporter's contact is filled only when the complaint is not
+# anonymous (app.web.access.may_see_identity); the export has no other personal data.
+EXPORT_COLUMNS = (
+    "tracking_code",
+    "received_at",
+    "status",
+    "type",
+    "privacy",
+    "category",
+    "region_code",
+    "region",
+    "due_on",
+    "support_count",
+    "title",
+    "description",
+    "reporter_name",
+    "reporter_email",
+    "reporter_phone",
+)
+
+
+@bp.get("/instansi/ekspor.csv")
+@staff(Role.OFFICER)
+def export() -> Response:
+    """The inbox as CSV, with the same filters, for the agency's own records."""
+    agency_id = g.user.agency_id
+    filters = queries.Filters.from_args(
+        request.args, queries.categories_present(agency_id), queries.regions_present(agency_id)
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for complaint in queries.export(agency_id, filters):
+        reporter = complaint.reporter if may_see_identity(complaint) else None
+        writer.writerow(
+            _cell(value)
+            for value in (
+                complaint.tracking_code,
+                complaint.created_at.isoformat(),
+                complaint.status.value,
+                complaint.type.value,
+                complaint.privacy.value,
+                complaint.category_code,
+                complaint.region_code,
+                complaint.region.path,
+                complaint.due_on.isoformat() if complaint.due_on else "",
+                complaint.support_count,
+                complaint.title,
+                complaint.description,
+                reporter.name if reporter else "",
+                reporter.email if reporter else "",
+                reporter.phone if reporter else "",
+            )
+        )
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # BOM: Excel reads UTF-8
+    name = f"suara-warga-{g.user.agency.code.lower()}-{queries.today().isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _cell(value: object) -> object:
+    """Neutralise spreadsheet formulas a reporter could have typed (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

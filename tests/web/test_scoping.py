@@ -88,7 +88,26 @@ def test_an_officer_gets_404_for_another_agencys_complaint_everywhere(
             checked.append((method, rule.rule))
     # The walk really covered the officer's own routes (the inbox) and the others.
     assert any(rule.startswith("/verifikasi/") for _, rule in checked)
+    assert any(rule.startswith("/instansi/laporan/") for _, rule in checked)
     assert len(checked) >= 5, checked
+
+
+def test_lists_and_exports_never_show_another_agencys_complaint(
+    app, client, sign_in_as, b_complaint
+):
+    """The routes without ids (the inbox, its export, ...) list only agency A's reports."""
+    code, _ = b_complaint
+    sign_in_as(client, Role.OFFICER, agency="32.73")
+    listed = []
+    for rule, roles in _staff_rules(app):
+        if rule.arguments or Role.OFFICER not in roles or "GET" not in rule.methods:
+            continue
+        response = client.get(rule.rule)
+        assert response.status_code == 200, rule.rule
+        body = response.get_data(as_text=True)
+        assert code not in body and "Rahasia instansi B" not in body, rule.rule
+        listed.append(rule.rule)
+    assert "/instansi" in listed and "/instansi/ekspor.csv" in listed
 
 
 def test_the_same_requests_work_for_agency_bs_own_officer(app, client, sign_in_as, b_complaint):
