@@ -181,9 +181,9 @@ def sign_in_as(app, db):
 
     made = iter(range(1, 10_000))
 
-    def sign_in(client, role=Role.VERIFIER, agency=None, name="Staf Contoh") -> int:
+    def sign_in(client, role=Role.VERIFIER, agency=None, name="Staf Contoh", region=None) -> int:
         with app.app_context():
-            user = create_user(f"staf{next(made)}@example.go.id", name, role, agency)
+            user = create_user(f"staf{next(made)}@example.go.id", name, role, agency, region)
             token = issue_sign_in_link(user)
             db.session.commit()
             user_id = user.id

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
+import subprocess
+import sys
 import uuid
 import zlib
+from pathlib import Path
 
 from PIL import Image
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
+
+from app.complaints.models import Complaint
+from app.directory.models import Agency
+from app.extensions import db
 
 API_COMPLAINT = {
     "type": "complaint",
@@ -20,6 +29,39 @@ API_COMPLAINT = {
     "privacy": "public",
     "email": "warga@example.org",
 }
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def flask_on_sqlite(tmp_path: Path, *args: str) -> str:
+    """Run the real `flask` command (`"db", "upgrade"`, ...) in the testing setup on the
+    SQLite database tmp_path/m.db, as a deployment would; returns that database's URL."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    env = {
+        **os.environ,
+        "SUARA_ENV": "testing",
+        "SUARA_INSTANCE": str(tmp_path),
+        "FLASK_APP": "app",
+        "DATABASE_URL": url,
+    }
+    flask = str(Path(sys.executable).parent / "flask")
+    subprocess.run([flask, *args], env=env, cwd=ROOT, check=True, capture_output=True)
+    return url
+
+
+def complaint(code: str) -> Complaint:
+    """The complaint with that tracking code (inside an app context); it must exist."""
+    found = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+    assert found is not None, code
+    return found
+
+
+def agency(code: str) -> Agency:
+    """The agency with that directory code (inside an app context); it must exist."""
+    found = db.session.scalar(select(Agency).where(Agency.code == code))
+    assert found is not None, code
+    return found
 
 
 def key() -> str:

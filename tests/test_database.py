@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from app.extensions import db
+from tests.helpers import flask_on_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,16 +31,8 @@ def test_every_sqlite_connection_is_configured(tmp_path):
 
 def test_migrations_build_exactly_the_models(tmp_path):
     """`flask db upgrade` on an empty database gives the schema the models describe."""
-    env = {
-        **os.environ,
-        "SUARA_ENV": "testing",
-        "SUARA_INSTANCE": str(tmp_path),
-        "FLASK_APP": "app",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}",
-    }
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"]})
+    url = flask_on_sqlite(tmp_path, "db", "upgrade")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context(), db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
@@ -83,28 +76,13 @@ def test_development_generates_a_secret_key_once(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def _migrated(tmp_path, *revision: str) -> dict:
-    env = {
-        **os.environ,
-        "SUARA_ENV": "testing",
-        "SUARA_INSTANCE": str(tmp_path),
-        "FLASK_APP": "app",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}",
-    }
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run(
-        [flask, "db", "upgrade", *revision], env=env, cwd=ROOT, check=True, capture_output=True
-    )
-    return env
-
-
 def test_enum_checks_in_the_migrated_schema_allow_every_value(tmp_path):
     """Autogenerate does not compare CHECK constraints: catch an enum that grew silently."""
     import sqlite3
 
     from sqlalchemy import Enum
 
-    _migrated(tmp_path)
+    flask_on_sqlite(tmp_path, "db", "upgrade")
     connection = sqlite3.connect(tmp_path / "m.db")
     for table in db.metadata.sorted_tables:
         sql = connection.execute(
@@ -121,7 +99,7 @@ def test_upgrading_an_sqlite_database_with_data_keeps_it(tmp_path):
     """Batch migrations rebuild tables; rows that other rows point to must survive."""
     import sqlite3
 
-    env = _migrated(tmp_path, "d7fba7ed6447")  # the first revision
+    flask_on_sqlite(tmp_path, "db", "upgrade", "d7fba7ed6447")  # the first revision
     connection = sqlite3.connect(tmp_path / "m.db")
     connection.executescript("""
         insert into regions (code, name, level) values ('32', 'Jawa Barat', 1);
@@ -138,8 +116,7 @@ def test_upgrading_an_sqlite_database_with_data_keeps_it(tmp_path):
     """)
     connection.commit()
     connection.close()
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    flask_on_sqlite(tmp_path, "db", "upgrade")
     connection = sqlite3.connect(tmp_path / "m.db")
     assert connection.execute("select count(*) from complaint_events").fetchone() == (1,)
     assert connection.execute("select version, support_count from complaints").fetchone() == (1, 1)

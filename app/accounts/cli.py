@@ -27,10 +27,11 @@ def _print_link(user: User) -> None:
 @click.option("--name", default="")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--agency", help="Agency code (KEMENKES) or region code (32.73), for officers.")
-def create(email: str, name: str, role: str, agency: str | None) -> None:
+@click.option("--region", help="For a regional verifier: province (32) or regency/city (32.73).")
+def create(email: str, name: str, role: str, agency: str | None, region: str | None) -> None:
     """Create a staff account and print a sign-in link for it."""
     try:
-        user = create_user(email, name, Role(role), agency)
+        user = create_user(email, name, Role(role), agency, region)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     _print_link(user)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.complaints.models import TitledEnum
 from app.db import TimestampMixin, str_enum
-from app.directory.models import Agency
+from app.directory.models import Agency, Region
 from app.extensions import db
 
 
@@ -34,6 +34,9 @@ class User(TimestampMixin, db.Model):
     __table_args__ = (
         # An officer belongs to exactly one agency; nobody else belongs to one.
         CheckConstraint("(role = 'officer') = (agency_id IS NOT NULL)", name="agency_by_role"),
+        # A verifier may work for one region (a provincial or regency/city administrator);
+        # one without a region is a national verifier. Nobody else has a region.
+        CheckConstraint("region_code IS NULL OR role = 'verifier'", name="region_by_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,9 +44,17 @@ class User(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(str_enum(Role))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), default=None)
     active: Mapped[bool] = mapped_column(default=True)
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
+    region: Mapped[Region | None] = relationship(lazy="joined")
+
+    def covers(self, region_code: str) -> bool:
+        """Whether a complaint in `region_code` is within this user's region (if any)."""
+        return self.region_code is None or (
+            region_code == self.region_code or region_code.startswith(f"{self.region_code}.")
+        )
 
 
 class SignInLink(TimestampMixin, db.Model):

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import Role, SignInLink, User
 from app.db import utcnow
-from app.directory.models import Agency
+from app.directory.models import Agency, Region
 from app.extensions import db
 
 LINK_MINUTES = 15
@@ -31,7 +31,13 @@ def find_agency(code: str) -> Agency | None:
     )
 
 
-def create_user(email: str, name: str, role: Role, agency_code: str | None = None) -> User:
+def create_user(
+    email: str,
+    name: str,
+    role: Role,
+    agency_code: str | None = None,
+    region_code: str | None = None,
+) -> User:
     email = email.strip().lower()
     if "@" not in email:
         raise AccountError(f"not an email address: {email!r}")
@@ -44,7 +50,14 @@ def create_user(email: str, name: str, role: Role, agency_code: str | None = Non
             raise AccountError(f"an officer needs an existing agency, not {agency_code!r}")
     elif agency_code:
         raise AccountError("only officers belong to an agency")
-    user = User(email=email, name=name.strip() or email, role=role, agency=agency)
+    region = None
+    if region_code:
+        if role is not Role.VERIFIER:
+            raise AccountError("only verifiers work for one region")
+        region = db.session.get(Region, region_code.strip())
+        if region is None:
+            raise AccountError(f"no region with the code {region_code!r}")
+    user = User(email=email, name=name.strip() or email, role=role, agency=agency, region=region)
     db.session.add(user)
     db.session.flush()
     return user

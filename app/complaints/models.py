@@ -183,6 +183,8 @@ class Complaint(TimestampMixin, db.Model):
     category: Mapped[Category] = relationship(lazy="joined")
     agency: Mapped[Agency | None] = relationship(lazy="joined")
     reporter: Mapped[Reporter | None] = relationship()
+    # The earlier complaint about the same problem this one was joined to (status merged).
+    merged_into: Mapped[Complaint | None] = relationship(remote_side=[id])
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="complaint", order_by="Attachment.id"
     )

@@ -25,9 +25,11 @@ class Filters:
     no_agency: bool = False
     province: str | None = None
     status: Status | None = None
+    # Who is looking (app.web.access.visible_to): a regional verifier sees their region only.
+    scope: tuple[ColumnElement[bool], ...] = ()
 
     def clauses(self) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
+        found: list[ColumnElement[bool]] = list(self.scope)
         if self.no_agency:
             found.append(Complaint.agency_id.is_(None))
         elif self.agency is not None:
@@ -85,12 +87,12 @@ def overdue_page(today: date, filters: Filters, page: int) -> tuple[list[Row], i
     return rows, total, page
 
 
-def per_agency(today: date) -> list[AgencyCount]:
+def per_agency(today: date, scope: tuple[ColumnElement[bool], ...] = ()) -> list[AgencyCount]:
     """Every agency with an overdue complaint: complaints in hand, and how many are late."""
     late = func.sum(case((Complaint.due_on < rules.cutoff(today), 1), else_=0))
     counts = db.session.execute(
         select(Complaint.agency_id, func.count(), late)
-        .where(Complaint.status.in_(rules.ACTIVE))
+        .where(Complaint.status.in_(rules.ACTIVE), *scope)
         .group_by(Complaint.agency_id)
         .having(late > 0)
     ).all()

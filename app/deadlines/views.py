@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -23,22 +23,15 @@ from app.deadlines.queries import NO_AGENCY, PAGE_SIZE, Filters, overdue_page, p
 from app.directory import queries as directory
 from app.directory.models import Agency, Region, RegionLevel
 from app.extensions import db
-from app.web.access import staff
+from app.web.access import staff, visible_to
 from app.web.htmx import render_page_or_fragment
-
-
-def _page() -> int:
-    try:
-        return int(request.args.get("page", "1"))
-    except ValueError:
-        return 1
+from app.web.paging import page_arg
 
 
 def _fill_choices(form: FilterForm, today: date) -> None:
+    overdue = select(Complaint.agency_id).where(rules.overdue_clause(today), *visible_to(g.user))
     with_overdue = db.session.scalars(
-        select(Agency)
-        .where(Agency.id.in_(select(Complaint.agency_id).where(rules.overdue_clause(today))))
-        .order_by(Agency.name_id)
+        select(Agency).where(Agency.id.in_(overdue)).order_by(Agency.name_id)
     ).all()
     chosen = directory.agency_by_code(form.agency.data)
     if chosen is not None and chosen not in with_overdue:
@@ -79,7 +72,13 @@ def _filters(form: FilterForm) -> Filters:
             form.status.errors = [
                 _("Choose a state from the list: only reports in hand can be overdue.")
             ]
-    return Filters(agency=agency, no_agency=no_agency, province=province, status=status)
+    return Filters(
+        agency=agency,
+        no_agency=no_agency,
+        province=province,
+        status=status,
+        scope=tuple(visible_to(g.user)),
+    )
 
 
 @bp.get("/pengawasan")
@@ -90,7 +89,7 @@ def index() -> Response:
     form = FilterForm(formdata=request.args)
     filters = _filters(form)
     _fill_choices(form, today)
-    rows, total, page = overdue_page(today, filters, _page())
+    rows, total, page = overdue_page(today, filters, page_arg())
     args = {k: v for k, v in request.args.items() if k in ("agency", "province", "status") and v}
     return render_page_or_fragment(
         "oversight/index.html",
@@ -101,7 +100,7 @@ def index() -> Response:
         page_number=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         page_args=args,
-        counts=per_agency(today),
+        counts=per_agency(today, tuple(visible_to(g.user))),
         today=today,
         links_to_detail="inbox.detail" in current_app.view_functions,
     )

@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired
+
+from app.web.forms import VersionedForm, required_text
 
 TEXT_MAX = 5000
 
-
-class _Versioned(FlaskForm):
-    """Carries the version the officer saw, so a change made meanwhile is caught.
-
-    Rendered by hand as a hidden input without an id: four forms share one page.
-    """
-
-    version = IntegerField(
-        validators=[InputRequired(_l("This form is out of date. Reload the page."))]
-    )
+# The version field is rendered by hand as a hidden input without an id (templates/inbox/
+# _case.html): four forms share one page.
 
 
 def _text(label: str, message: str, hint: str | None = None) -> TextAreaField:
-    return TextAreaField(
-        label,
-        description=hint,
-        validators=[
-            DataRequired(message),
-            Length(max=TEXT_MAX, message=_l("Use %(max)s characters or fewer", max=TEXT_MAX)),
-        ],
-    )
+    return required_text(label, message, TEXT_MAX, hint)
 
 
-class StartForm(_Versioned):
+class StartForm(VersionedForm):
     pass
 
 
-class RespondForm(_Versioned):
+class RespondForm(VersionedForm):
     response = _text(
         _l("Response to the reporter"),
         _l("Write the response to the reporter"),
@@ -44,7 +30,7 @@ class RespondForm(_Versioned):
     )
 
 
-class ForwardForm(_Versioned):
+class ForwardForm(VersionedForm):
     # The code of the agency chosen from the search results (radio buttons).
     agency = StringField(
         _l("Agency to forward to"),
@@ -57,7 +43,7 @@ class ForwardForm(_Versioned):
     )
 
 
-class ResolveForm(_Versioned):
+class ResolveForm(VersionedForm):
     outcome = _text(
         _l("What was done"),
         _l("Describe what was done to resolve the report"),
@@ -65,7 +51,7 @@ class ResolveForm(_Versioned):
     )
 
 
-ACTION_FORMS: dict[str, type[_Versioned]] = {
+ACTION_FORMS: dict[str, type[VersionedForm]] = {
     "start": StartForm,
     "respond": RespondForm,
     "forward": ForwardForm,

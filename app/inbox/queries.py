@@ -15,6 +15,7 @@ from app.complaints.models import Complaint, Status
 from app.db import utcnow
 from app.directory.models import Category, Region
 from app.extensions import db
+from app.web.paging import page_arg
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 10_000
@@ -58,10 +59,7 @@ class Filters:
         region = args.get("region", "")
         if not REGION_CODE.match(region) or region not in {r.code for r in regions}:
             region = ""
-        try:
-            page = max(1, int(args.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = page_arg(args)
         text = " ".join(args.get("q", "").split())[:100]
         return cls(status, category, region, text, page)
 

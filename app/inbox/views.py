@@ -108,32 +108,15 @@ def attachment(code: str, attachment_id: int) -> Response:
     return response
 
 
-@bp.post("/instansi/laporan/<code>/mulai")
+# The officer's actions, by the Indonesian word that ends their address.
+STEPS = {"mulai": "start", "tanggapi": "respond", "teruskan": "forward", "selesai": "resolve"}
+
+
+@bp.post(f"/instansi/laporan/<code>/<any({', '.join(STEPS)}):step>")
 @staff(Role.OFFICER)
-def start(code: str) -> Response:
-    return _take(code, "start")
-
-
-@bp.post("/instansi/laporan/<code>/tanggapi")
-@staff(Role.OFFICER)
-def respond(code: str) -> Response:
-    return _take(code, "respond")
-
-
-@bp.post("/instansi/laporan/<code>/teruskan")
-@staff(Role.OFFICER)
-def forward(code: str) -> Response:
-    return _take(code, "forward")
-
-
-@bp.post("/instansi/laporan/<code>/selesai")
-@staff(Role.OFFICER)
-def resolve(code: str) -> Response:
-    return _take(code, "resolve")
-
-
-def _take(code: str, action: str) -> Response:
+def take(code: str, step: str) -> Response:
     """Validate, check the version the officer saw, act once, commit once."""
+    action = STEPS[step]
     complaint = complaint_or_404(code)
     form = ACTION_FORMS[action]()
     if not form.validate_on_submit():

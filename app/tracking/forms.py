@@ -6,26 +6,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.complaints.lifecycle import Action
 from app.intake.forms import clean_text, readable
 from app.tracking.models import RATING_MAX, RATING_MIN
+from app.web.forms import required_text, too_long
 
 TEXT_MAX = 5000
 COMMENT_MAX = 1000
 
 
-def _too_long(limit: int) -> Length:
-    return Length(max=limit, message=_l("Use %(max)s characters or fewer", max=limit))
-
-
 def _text(label: str, message: str, hint: str | None = None) -> TextAreaField:
-    return TextAreaField(
-        label,
-        description=hint,
-        filters=[clean_text],
-        validators=[DataRequired(message), _too_long(TEXT_MAX), readable],
+    return required_text(
+        label, message, TEXT_MAX, hint, filters=[clean_text], validators=[readable]
     )
 
 
@@ -66,7 +60,7 @@ class ConfirmForm(_ReporterForm):
         _l("Comment (optional)"),
         description=_l("What went well, or what could be better. Only the agency reads it."),
         filters=[clean_text],
-        validators=[Optional(), _too_long(COMMENT_MAX), readable],
+        validators=[Optional(), too_long(COMMENT_MAX), readable],
     )
 
     def validate_rating(self, field: RadioField) -> None:

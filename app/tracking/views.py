@@ -9,6 +9,7 @@ secret in the X-Tracking-Secret header with every request.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import (
     Response,
@@ -174,13 +175,7 @@ def reporter_step(code: str, step: str) -> Response | tuple[Response | str, int]
     if not form.validate_on_submit():
         return _status_page(complaint, failed=action, form=form, status=422)
     try:
-        take(
-            complaint,
-            action,
-            text=(form.comment.data if isinstance(form, ConfirmForm) else form.text.data) or None,
-            rating=int(form.rating.data) if isinstance(form, ConfirmForm) else None,
-            seen_version=_version(form.version.data),
-        )
+        _take(complaint, action, form, seen_version=_version(form.version.data))
     except TransitionError as error:
         db.session.rollback()
         complaint = by_code(code)
@@ -191,6 +186,19 @@ def reporter_step(code: str, step: str) -> Response | tuple[Response | str, int]
         flash(str(DONE[action]), FLASH)
         return redirect(url_for("tracking.status", code=complaint.tracking_code), code=303)
     return _status_page(complaint, done=str(DONE[action]))
+
+
+def _take(complaint: Complaint, action: Action, form: Any, seen_version: int | None) -> None:
+    """The reporter's action with what the validated form holds (the page's or the API's):
+    a confirmation's rating and comment, or any other action's text. Raises TransitionError."""
+    confirm = isinstance(form, ConfirmForm)
+    take(
+        complaint,
+        action,
+        text=(form.comment.data if confirm else form.text.data) or None,
+        rating=int(form.rating.data) if confirm else None,
+        seen_version=seen_version,
+    )
 
 
 # --- JSON API -----------------------------------------------------------------------------
@@ -241,13 +249,7 @@ def api_action(code: str) -> Response | tuple[Response, int]:
     if field_errors:
         return jsonify({"errors": field_errors}), 422
     try:
-        take(
-            complaint,
-            action,
-            text=(form.comment.data if isinstance(form, ConfirmForm) else form.text.data) or None,
-            rating=int(form.rating.data) if isinstance(form, ConfirmForm) else None,
-            seen_version=version,
-        )
+        _take(complaint, action, form, seen_version=version)
     except TransitionError as error:
         db.session.rollback()
         return json_error(409, str(error.message), "action")
@@ -311,6 +313,8 @@ def _status_json(complaint: Complaint, may_read: bool, *, reporter: bool = False
         "status": complaint.status.value,
         "status_title": complaint.status.title,
         "received_at": complaint.created_at.isoformat(),
+        "support_count": complaint.support_count,
+        "merged_into": complaint.merged_into.tracking_code if complaint.merged_into else None,
         "timeline": [
             {
                 "kind": e.kind.value,

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.web.forms import VersionedForm, required_text
 
 REASON_MAX = 2000
 
 
-class _Versioned(FlaskForm):
-    """Carries the version the verifier saw, so a change made meanwhile is caught."""
-
-    version = IntegerField(
-        widget=HiddenInput(),
-        validators=[InputRequired(_l("This form is out of date. Reload the page."))],
-    )
-
-
-class DispatchForm(_Versioned):
+class DispatchForm(VersionedForm):
     # The value of the button pressed: one click on a suggestion or a search result.
     agency = StringField(
         _l("Agency"), validators=[DataRequired(_l("Choose the agency to send it to"))]
@@ -28,20 +19,10 @@ class DispatchForm(_Versioned):
 
 
 def _reason(label: str, message: str, hint: str | None = None) -> TextAreaField:
-    return TextAreaField(
-        label,
-        description=hint,
-        validators=[
-            DataRequired(message),
-            Length(
-                max=REASON_MAX,
-                message=_l("Use %(max)s characters or fewer", max=REASON_MAX),
-            ),
-        ],
-    )
+    return required_text(label, message, REASON_MAX, hint)
 
 
-class MergeForm(_Versioned):
+class MergeForm(VersionedForm):
     # A possible duplicate picked from the list, or any earlier report's code typed in.
     into = RadioField(_l("Earlier report"), choices=[], validate_choice=False)
     other = StringField(
@@ -55,7 +36,7 @@ class MergeForm(_Versioned):
     )
 
 
-class RequestInfoForm(_Versioned):
+class RequestInfoForm(VersionedForm):
     reason = _reason(
         _l("Question for the reporter"),
         _l("Write the question the reporter should answer"),
@@ -63,7 +44,7 @@ class RequestInfoForm(_Versioned):
     )
 
 
-class ArchiveForm(_Versioned):
+class ArchiveForm(VersionedForm):
     reason = _reason(
         _l("Why this is not a public-service matter"),
         _l("Tell the reporter why the report is archived"),
@@ -71,7 +52,7 @@ class ArchiveForm(_Versioned):
     )
 
 
-class FlagForm(_Versioned):
+class FlagForm(VersionedForm):
     reason = _reason(
         _l("Why this report is held for review"),
         _l("Give the reason for holding the report"),
@@ -79,7 +60,7 @@ class FlagForm(_Versioned):
     )
 
 
-ACTION_FORMS: dict[str, type[_Versioned]] = {
+ACTION_FORMS: dict[str, type[VersionedForm]] = {
     "dispatch": DispatchForm,
     "merge": MergeForm,
     "request_info": RequestInfoForm,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import g
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
@@ -18,19 +19,18 @@ from app.duplicates import similar_complaints
 from app.extensions import db
 from app.routing.engine import suggest
 from app.verification.forms import ACTION_FORMS
-from app.web.access import may_see_identity
+from app.web.access import may_see_identity, visible_to
 
 PAGE_SIZE = 25
 
 
 def waiting(page: int) -> tuple[list[Complaint], int]:
-    """Received complaints, oldest first (the order the deadline asks for)."""
-    total = db.session.scalar(
-        select(func.count()).select_from(Complaint).where(Complaint.status == Status.RECEIVED)
-    )
+    """Received complaints the verifier covers, oldest first (as the deadline asks)."""
+    conditions = [Complaint.status == Status.RECEIVED, *visible_to(g.user)]
+    total = db.session.scalar(select(func.count()).select_from(Complaint).where(*conditions))
     items = db.session.scalars(
         select(Complaint)
-        .where(Complaint.status == Status.RECEIVED)
+        .where(*conditions)
         .order_by(Complaint.created_at, Complaint.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
@@ -43,7 +43,7 @@ def forwarded(limit: int = 20) -> list[Complaint]:
     return list(
         db.session.scalars(
             select(Complaint)
-            .where(Complaint.status == Status.FORWARDED)
+            .where(Complaint.status == Status.FORWARDED, *visible_to(g.user))
             .order_by(Complaint.id.desc())
             .limit(limit)
         )

@@ -20,21 +20,15 @@ from app.tracking.queries import by_code
 from app.verification import bp
 from app.verification.forms import ACTION_FORMS, MergeForm
 from app.verification.queue import PAGE_SIZE, forwarded, review_context, waiting
-from app.web.access import complaint_or_404, staff
+from app.web.access import complaint_or_404, may_see, staff
 from app.web.htmx import is_htmx, render_page_or_fragment
+from app.web.paging import page_arg
 
 VERIFIERS = (Role.VERIFIER, Role.ADMIN)
 
 
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 def _workspace(current: Complaint | None, *, status: int = 200, **context: object) -> Response:
-    page = _page()
+    page = page_arg()
     items, total = waiting(page)
     response = render_page_or_fragment(
         "verification/queue.html",
@@ -131,7 +125,7 @@ def _apply(complaint: Complaint, action: Action, form: FlaskForm) -> str:
     if action is Action.MERGE:
         typed = (form.other.data or "").strip()
         into = by_code(typed or form.into.data or "")
-        if into is None:
+        if into is None or not may_see(g.user, into):
             raise TransitionError(_("No report has that tracking code. Check it and try again."))
         if into.created_at > complaint.created_at:
             raise TransitionError(_("Join a report to an earlier one, not to a later one."))

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from app.db import WRITE_METHODS
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
     from app.accounts.models import User
     from app.complaints.models import Complaint
 from app.extensions import csrf
@@ -104,14 +106,15 @@ def current_user() -> User | None:
 
 
 def may_see(user: User, complaint: Complaint) -> bool:
-    """Staff scoping: officers see only complaints their agency handles now; verifiers,
-    supervisors and administrators see all. Never shows a reporter's identity: that is the
+    """Staff scoping: officers see only complaints their agency handles now; a regional
+    verifier, only complaints in their region; national verifiers, supervisors and
+    administrators see all. Never shows a reporter's identity: that is the
     templates' rule (`show_identity`), decided by `may_see_identity`."""
     from app.accounts.models import Role
 
     if user.role is Role.OFFICER:
         return complaint.agency_id is not None and complaint.agency_id == user.agency_id
-    return True
+    return user.covers(complaint.region_code)
 
 
 def may_see_identity(complaint: Complaint) -> bool:
@@ -136,3 +139,18 @@ def complaint_or_404(code: str) -> Complaint:
     if complaint is None or not may_see(g.user, complaint):
         abort(404)
     return complaint
+
+
+def visible_to(user: User) -> list[ColumnElement[bool]]:
+    """The same scoping as `may_see`, as SQL conditions for lists of complaints."""
+    from app.accounts.models import Role
+    from app.complaints.models import Complaint
+
+    if user.role is Role.OFFICER:
+        return [Complaint.agency_id == user.agency_id]
+    if user.region_code is not None:
+        return [
+            (Complaint.region_code == user.region_code)
+            | Complaint.region_code.startswith(f"{user.region_code}.", autoescape=True)
+        ]
+    return []

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role, SignInLink, User
 from app.accounts.operations import AccountError, create_user, issue_sign_in_link
@@ -149,3 +150,21 @@ def test_the_cli_creates_staff_and_prints_a_link(app, db):
     with app.app_context():
         assert db.session.scalar(select(User.email)) == "verifikator@example.go.id"
         assert len(list(db.session.scalars(select(SignInLink)))) == 2
+
+
+def test_the_cli_creates_a_regional_verifier(app, db):
+    runner = app.test_cli_runner()
+    args = ["users", "create", "--email", "jabar@example.go.id", "--role", "verifier"]
+    result = runner.invoke(args=[*args, "--region", "32"])
+    assert result.exit_code == 0, result.output
+    wrong = runner.invoke(args=[*args[:3], "x@example.go.id", *args[4:], "--region", "99"])
+    assert wrong.exit_code != 0 and "no region" in wrong.output
+    with app.app_context():
+        assert db.session.scalar(select(User.region_code)) == "32"
+        # The database itself refuses a region for anyone but a verifier.
+        db.session.add(
+            User(email="s@example.go.id", name="S", role=Role.SUPERVISOR, region_code="32")
+        )
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()

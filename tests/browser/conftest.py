@@ -3,9 +3,10 @@
 Fixtures: `playwright_session` (the one Playwright driver, for persistent contexts),
 `browser` (one Chromium per session), `page` (a fresh context per test, in the
 language of the `lang` fixture, "id" unless a test parametrizes it), `new_page` (the same,
-with other context options such as java_script_enabled=False), `axe_check(page)`, and
+with other context options such as java_script_enabled=False), `axe_check(page)`,
 `seeded` (complaints written straight into the server's database, so tests that only need
-one to exist do not file it through the UI).
+one to exist do not file it through the UI) and `live_app` (an app on that database).
+Helpers that are not fixtures live in tests/browser/helpers.py.
 """
 
 from __future__ import annotations
@@ -210,19 +211,27 @@ class Seeded:
 
 
 @pytest.fixture(scope="session")
-def seeded(live_server) -> Seeded:
-    """Two complaints written into the live server's database, not filed through the UI."""
+def live_app(live_server):
+    """An app object on the live server's database, to write complaints and take staff steps
+    straight into it (dispose of `db.engine` after each use: the server shares the file)."""
     from app import create_app
-    from app.complaints.models import Channel
-    from app.complaints.operations import create_complaint
-    from app.extensions import db
 
-    app = create_app(
+    return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": live_server.database_url,
             "UPLOAD_DIR": str(live_server.instance_path / "uploads"),
         }
     )
+
+
+@pytest.fixture(scope="session")
+def seeded(live_app) -> Seeded:
+    """Two complaints written into the live server's database, not filed through the UI."""
+    from app.complaints.models import Channel
+    from app.complaints.operations import create_complaint
+    from app.extensions import db
+
+    app = live_app
     base = {
         "type": "complaint",
         "title": ANSWERS["title"],

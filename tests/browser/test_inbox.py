@@ -13,39 +13,23 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_check
+from tests.browser.helpers import (
+    announcer,
+    focused,
+    new_link,
+    sign_in,
+    tab_to,
+    tab_until,
+    wait_announced,
+)
 
 pytestmark = pytest.mark.browser
 
-FOCUSED = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return "body";
-  if (el.id) return el.id;
-  const href = el.getAttribute("href");
-  return el.tagName.toLowerCase() + (href ? `[href=${href}]` : "");
-}"""
-FOCUS_SHOWN = """() => {
-  const style = getComputedStyle(document.activeElement);
-  return style.outlineStyle !== "none" || style.boxShadow !== "none";
-}"""
 
-
-# --- seeding and signing in ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def live_app(live_server):
-    """An app object on the live server's database, to write complaints straight into it."""
-    from app import create_app
-
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": live_server.database_url,
-            "UPLOAD_DIR": str(live_server.instance_path / "uploads"),
-        }
-    )
+# --- seeding ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -86,76 +70,13 @@ def seed(live_app):
     return make
 
 
-def sign_in_link(live_server) -> str:
-    email = f"petugas-{uuid.uuid4().hex[:8]}@example.go.id"
-    out = live_server.flask(
-        "users",
-        "create",
-        "--email",
-        email,
-        "--name",
-        "Petugas Uji",
-        "--role",
-        "officer",
-        "--agency",
-        "32.73",
-    )
-    return re.search(r"(/masuk/[\w-]+)", out).group(1)
-
-
-def sign_in(page: Page, live_server) -> None:
-    page.goto(sign_in_link(live_server))
-    page.locator("#submit").click()
-    page.wait_for_url("**/staf")
-
-
-# --- keyboard helpers -------------------------------------------------------------------------
-
-
-def focused(page: Page) -> str:
-    return page.evaluate(FOCUSED)
-
-
-def tab(page: Page) -> str:
-    page.keyboard.press("Tab")
-    now = focused(page)
-    assert page.evaluate(FOCUS_SHOWN), f"focus on {now} is not visible"
-    return now
-
-
-def tab_to(page: Page, target: str, most: int = 40) -> None:
-    passed = []
-    for _ in range(most):
-        now = tab(page)
-        if now == target:
-            return
-        passed.append(now)
-    pytest.fail(f"#{target} never got focus; Tab went through {passed}")
-
-
-def tab_until(page: Page, predicate: str, most: int = 60) -> None:
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
-            return
-    pytest.fail(f"no element matching {predicate!r} got focus")
-
-
-def announcer(page: Page) -> str:
-    return (page.text_content("#announcer") or "").strip()
-
-
-def wait_announced(page: Page) -> None:
-    page.wait_for_function("() => document.getElementById('announcer').textContent.trim() !== ''")
-
-
 # --- the keyboard journey ---------------------------------------------------------------------
 
 
 def test_an_officer_handles_reports_with_the_keyboard_only(new_page, live_server, seed):
     word, (respond_code, forward_code, resolve_code) = seed(3)
     page = new_page("en")
-    page.goto(sign_in_link(live_server))
+    page.goto(new_link(live_server))
     tab_to(page, "submit")
     page.keyboard.press("Enter")
     page.wait_for_url("**/staf")

@@ -7,81 +7,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SECRET, TRACKING_CODE
+from tests.browser.helpers import (
+    RECORD_ANNOUNCEMENTS,
+    announced,
+    focused,
+    tab,
+    tab_to,
+    tab_until,
+)
 
 pytestmark = pytest.mark.browser
-
-# Records every message the polite live region says, so a test can tell which ones were
-# said even when a later one replaces it.
-RECORD_ANNOUNCEMENTS = """
-window.__announced = [];
-document.addEventListener("DOMContentLoaded", () => {
-  const region = document.getElementById("announcer");
-  if (!region) return;
-  new MutationObserver(() => {
-    const text = region.textContent.trim();
-    if (text) window.__announced.push(text);
-  }).observe(region, {childList: true, characterData: true, subtree: true});
-});
-"""
-
-# What has focus, as the id, or else a short description: "a[href=#main]", "button".
-FOCUSED = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return "body";
-  if (el.id) return el.id;
-  const href = el.getAttribute("href");
-  return el.tagName.toLowerCase() + (href ? `[href=${href}]` : "");
-}"""
-
-
-def focused(page: Page) -> str:
-    return page.evaluate(FOCUSED)
-
-
-# Keyboard focus must be visible (WCAG 2.4.7): the app draws an outline or a box shadow on
-# every element Tab reaches (a date field's focus is on a part inside it: the field counts).
-FOCUS_SHOWN = """() => {
-  const style = getComputedStyle(document.activeElement);
-  return style.outlineStyle !== "none" || style.boxShadow !== "none";
-}"""
-
-
-def tab(page: Page) -> str:
-    page.keyboard.press("Tab")
-    now = focused(page)
-    assert page.evaluate(FOCUS_SHOWN), f"focus on {now} is not visible"
-    return now
-
-
-def tab_to(page: Page, target: str, most: int = 30) -> list[str]:
-    """Press Tab until the element with id `target` has focus; return the stops passed."""
-    passed = []
-    for _ in range(most):
-        now = tab(page)
-        if now == target:
-            return passed
-        passed.append(now)
-    pytest.fail(f"#{target} never got focus; Tab went through {passed}")
-
-
-def tab_until(page: Page, predicate: str, most: int = 40) -> None:
-    """Press Tab until `predicate` (JS, given the focused element) is true."""
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
-            return
-    pytest.fail(f"no element matching {predicate!r} got focus")
-
-
-def announced(page: Page, container: str) -> None:
-    """Wait until the live region has said the data-announce text of `container`."""
-    page.wait_for_function(
-        """id => {
-          const wanted = document.getElementById(id).getAttribute("data-announce");
-          return wanted && window.__announced.includes(wanted);
-        }""",
-        arg=container,
-    )
 
 
 def value(page: Page, element_id: str) -> str:
@@ -205,10 +140,10 @@ def test_file_and_track_a_complaint_with_the_keyboard_only(page: Page):
     secret = next(c for c in codes if SECRET.match(c))
 
     # Track it: the receipt's own link to the tracking page, then the form, by keyboard.
-    tab_until(page, "el.matches('main a[href$=\"/lacak\"]')")
+    tab_until(page, "el.matches('main a[href$=\"/lacak\"]')", most=40)
     page.keyboard.press("Enter")
     page.wait_for_url("**/lacak")
-    tab_to(page, "code")
+    tab_to(page, "code", most=30)
     page.keyboard.type(code)
     assert tab(page) == "secret"
     page.keyboard.type(secret)

@@ -7,46 +7,13 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
 from tests.browser.conftest import choose_place, fill_form
+from tests.browser.helpers import check_layout
 
 pytestmark = pytest.mark.browser
 
 ZOOM_400 = {"width": 320, "height": 256}  # 1280 × 1024 at 400 %
 DESKTOP = {"width": 1280, "height": 800}
 CONTINUE = "form[action$='/lapor'] [type=submit]:not([name=refresh])"
-
-# Every rendered interactive element smaller than 24 × 24 CSS px, except links that sit in
-# running text (an inline link whose paragraph or list item has other words: WCAG's
-# "inline" exception).
-SMALL_TARGETS = """() => {
-  const small = [];
-  for (const el of document.querySelectorAll("a[href], button, input, select, textarea")) {
-    if (el.type === "hidden" || !el.checkVisibility()) continue;
-    if (el.closest(".visually-hidden")) continue;
-    if (el.matches(".skip-link") && document.activeElement !== el) continue;  // off screen
-    const box = el.getBoundingClientRect();
-    if (box.width >= 24 && box.height >= 24) continue;
-    if (el.tagName === "A" && getComputedStyle(el).display === "inline") {
-      const block = el.closest("p, li, dd, td, figcaption");
-      const own = el.textContent.trim().length;
-      if (block && block.textContent.trim().length > own) continue;  // a link in a sentence
-    }
-    const name = el.id ? "#" + el.id : el.tagName.toLowerCase()
-      + (el.getAttribute("href") ? `[href="${el.getAttribute("href")}"]` : "")
-      + (el.name ? `[name=${el.name}]` : "");
-    small.push(`${name} ${box.width.toFixed(1)}×${box.height.toFixed(1)}`);
-  }
-  return small;
-}"""
-
-
-def check_layout(page: Page, where: str) -> None:
-    width = page.viewport_size["width"]
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, (
-        f"{where}: scrolls sideways at {width} px wide (content is {scroll_width} px)"
-    )
-    small = page.evaluate(SMALL_TARGETS)
-    assert not small, f"{where} at {width} px: targets smaller than 24×24 px: {small}"
 
 
 @pytest.mark.parametrize("viewport", [ZOOM_400, DESKTOP], ids=["400-percent", "desktop"])

@@ -18,11 +18,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-import requests
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe_check
-from tests.helpers import API_COMPLAINT
+from tests.browser.helpers import (
+    announcer,
+    check_layout,
+    file_by_api,
+    new_link,
+    sign_in,
+    tab,
+    tab_to,
+    tab_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -35,17 +43,6 @@ WAITING = 2
 DISPATCHED = 28
 NARROW = {"width": 320, "height": 640}
 
-FOCUSED = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return "body";
-  if (el.id) return el.id;
-  const href = el.getAttribute("href");
-  return el.tagName.toLowerCase() + (href ? `[href=${href}]` : "");
-}"""
-FOCUS_SHOWN = """() => {
-  const style = getComputedStyle(document.activeElement);
-  return style.outlineStyle !== "none" || style.boxShadow !== "none";
-}"""
 FOUND = re.compile(r"(\d+) (laporan terlambat ditemukan|overdue reports? found)")
 
 
@@ -64,39 +61,23 @@ class Overdue:
 
 
 @pytest.fixture(scope="module")
-def overdue(live_server) -> Overdue:
+def overdue(live_server, live_app) -> Overdue:
     """Thirty overdue, escalated complaints in Maluku: two waiting for verification, the
     others at Kota Ambon. Each is a day more overdue than the one before."""
     from sqlalchemy import update
 
-    from app import create_app
     from app.accounts.operations import find_agency
     from app.complaints.lifecycle import Action, Actor, act
     from app.complaints.models import Complaint
     from app.extensions import db
 
     word = f"awas{uuid.uuid4().hex[:8]}"
-    codes = []
-    for i in range(WAITING + DISPATCHED):
-        answer = requests.post(
-            f"{live_server.url}/api/v1/complaints",
-            json={
-                **API_COMPLAINT,
-                "title": f"Saluran air tersumbat {word} nomor {i + 1}",
-                "region_code": REGION,
-            },
-            headers={"Idempotency-Key": str(uuid.uuid4())},
-            timeout=10,
+    codes = [
+        file_by_api(
+            live_server, title=f"Saluran air tersumbat {word} nomor {i + 1}", region_code=REGION
         )
-        assert answer.status_code == 201, answer.text
-        codes.append(answer.json()["tracking_code"])
-
-    live_app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": live_server.database_url,
-            "UPLOAD_DIR": str(live_server.instance_path / "uploads"),
-        }
-    )
+        for i in range(WAITING + DISPATCHED)
+    ]
     waiting, dispatched = codes[:WAITING], codes[WAITING:]
     with live_app.app_context():
         ambon = find_agency("81.71")
@@ -118,20 +99,6 @@ def overdue(live_server) -> Overdue:
     return Overdue(word, waiting, dispatched)
 
 
-def sign_in_link(live_server, role: str = "supervisor") -> str:
-    email = f"pengawas-{uuid.uuid4().hex[:8]}@example.go.id"
-    out = live_server.flask(
-        "users", "create", "--email", email, "--name", "Pengawas Uji", "--role", role
-    )
-    return re.search(r"(/masuk/[\w-]+)", out).group(1)
-
-
-def sign_in(page: Page, live_server, role: str = "supervisor") -> None:
-    page.goto(sign_in_link(live_server, role))
-    page.locator("#submit").click()
-    page.wait_for_url("**/staf")
-
-
 def found(page: Page) -> int:
     """The number in the results heading."""
     match = FOUND.search(page.locator("#results-title").inner_text())
@@ -149,35 +116,6 @@ def listed(page: Page) -> list[str]:
 # --- keyboard helpers -------------------------------------------------------------------------
 
 
-def focused(page: Page) -> str:
-    return page.evaluate(FOCUSED)
-
-
-def tab(page: Page, key: str = "Tab") -> str:
-    page.keyboard.press(key)
-    now = focused(page)
-    assert page.evaluate(FOCUS_SHOWN), f"focus on {now} is not visible"
-    return now
-
-
-def tab_to(page: Page, target: str, most: int = 40, key: str = "Tab") -> None:
-    passed = []
-    for _ in range(most):
-        now = tab(page, key)
-        if now == target:
-            return
-        passed.append(now)
-    pytest.fail(f"#{target} never got focus; {key} went through {passed}")
-
-
-def tab_until(page: Page, predicate: str, most: int = 60) -> None:
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
-            return
-    pytest.fail(f"no element matching {predicate!r} got focus")
-
-
 def arrow_to(page: Page, select_id: str, value: str, most: int = 80) -> None:
     """Move a focused, closed select to `value` with ArrowDown only."""
     for _ in range(most):
@@ -187,17 +125,13 @@ def arrow_to(page: Page, select_id: str, value: str, most: int = 80) -> None:
     pytest.fail(f"ArrowDown never chose {value!r} in #{select_id}")
 
 
-def announcer(page: Page) -> str:
-    return (page.text_content("#announcer") or "").strip()
-
-
 # --- axe ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_oversight_has_no_axe_violations(new_page, live_server, overdue, lang):
     page = new_page(lang)
-    sign_in(page, live_server)
+    sign_in(page, live_server, role="supervisor", agency=None)
 
     page.goto("/pengawasan")
     expect(page.locator("h1")).to_have_count(1)
@@ -242,7 +176,7 @@ def test_oversight_has_no_axe_violations(new_page, live_server, overdue, lang):
 
 def test_a_supervisor_uses_oversight_with_the_keyboard_only(new_page, live_server, overdue):
     page = new_page("en")
-    page.goto(sign_in_link(live_server))
+    page.goto(new_link(live_server, role="supervisor", agency=None))
     tab_to(page, "submit")
     page.keyboard.press("Enter")
     page.wait_for_url("**/staf")
@@ -295,7 +229,7 @@ def test_a_supervisor_uses_oversight_with_the_keyboard_only(new_page, live_serve
 
 def test_filters_and_pages_work_without_javascript(new_page, live_server, overdue):
     page = new_page("en", java_script_enabled=False)
-    sign_in(page, live_server)
+    sign_in(page, live_server, role="supervisor", agency=None)
     page.goto("/pengawasan")
 
     page.select_option("#province", PROVINCE)
@@ -334,44 +268,11 @@ def test_filters_and_pages_work_without_javascript(new_page, live_server, overdu
 
 # --- reflow and target size ---------------------------------------------------------------------
 
-SMALL_TARGETS = """() => {
-  const small = [];
-  for (const el of document.querySelectorAll("a[href], button, input, select, textarea")) {
-    if (el.type === "hidden" || !el.checkVisibility()) continue;
-    if (el.closest(".visually-hidden")) continue;
-    if (el.matches(".skip-link") && document.activeElement !== el) continue;  // off screen
-    const box = el.getBoundingClientRect();
-    if (box.width >= 24 && box.height >= 24) continue;
-    if (el.tagName === "A" && getComputedStyle(el).display === "inline") {
-      const block = el.closest("p, li, dd, td, figcaption");
-      const own = el.textContent.trim().length;
-      if (block && block.textContent.trim().length > own) continue;  // a link in a sentence
-    }
-    const name = el.id ? "#" + el.id : el.tagName.toLowerCase()
-      + (el.getAttribute("href") ? `[href="${el.getAttribute("href")}"]` : "");
-    small.push(`${name} ${box.width.toFixed(1)}×${box.height.toFixed(1)}`);
-  }
-  return small;
-}"""
-WIDE_TABLES = """() => [...document.querySelectorAll(".table-scroll")]
-  .filter(el => el.scrollWidth > el.clientWidth)
-  .map(el => el.getAttribute("aria-labelledby") + " " + el.scrollWidth + "px")"""
-
-
-def check_layout(page: Page, where: str) -> None:
-    width = page.viewport_size["width"]
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{where}: scrolls sideways ({scroll_width} px)"
-    wide = page.evaluate(WIDE_TABLES)
-    assert not wide, f"{where}: tables do not reflow at {width} px: {wide}"
-    small = page.evaluate(SMALL_TARGETS)
-    assert not small, f"{where}: targets smaller than 24×24 px: {small}"
-
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_oversight_reflows_at_320_px(new_page, live_server, overdue, lang):
     page = new_page(lang, viewport=NARROW)
-    sign_in(page, live_server)
+    sign_in(page, live_server, role="supervisor", agency=None)
     page.goto("/pengawasan")
     assert listed(page)
     check_layout(page, "/pengawasan")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ANSWERS, axe_check
-from tests.browser.test_keyboard import (
+from tests.browser.helpers import (
     RECORD_ANNOUNCEMENTS,
     announced,
     focused,
@@ -28,19 +28,6 @@ pytestmark = pytest.mark.browser
 QUESTION = "Di depan nomor berapa tepatnya lubangnya?"
 ANSWER = "Di depan SD Negeri 3, Jalan Dago nomor 12."
 RESOLUTION = "Lubang sudah ditambal dengan aspal pada hari Selasa."
-
-
-@pytest.fixture(scope="module")
-def live_app(live_server):
-    """An app on the live server's database, to file complaints and take staff steps."""
-    from app import create_app
-
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": live_server.database_url,
-            "UPLOAD_DIR": str(live_server.instance_path / "uploads"),
-        }
-    )
 
 
 @pytest.fixture
@@ -98,7 +85,7 @@ def filed(live_app):
 
 def unlock_by_keyboard(page: Page, code: str, secret: str) -> None:
     page.goto("/lacak")
-    tab_to(page, "code")
+    tab_to(page, "code", most=30)
     page.keyboard.type(code)
     assert tab(page) == "secret"
     page.keyboard.type(secret)

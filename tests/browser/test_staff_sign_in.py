@@ -1,22 +1,14 @@
 """Staff sign-in pages: axe-clean in id and en, and usable with the keyboard alone."""
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_check
+from tests.browser.helpers import new_link
 
 pytestmark = pytest.mark.browser
-
-
-def new_link(live_server, role="officer", agency="32.73") -> str:
-    email = f"staf-{uuid.uuid4().hex[:8]}@example.go.id"
-    args = ["users", "create", "--email", email, "--name", "Staf Uji", "--role", role]
-    if agency:
-        args += ["--agency", agency]
-    return re.search(r"(/masuk/[\w-]+)", live_server.flask(*args)).group(1)
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -17,10 +17,14 @@ from playwright.sync_api import Page, Response, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import axe_check
-from tests.browser.test_keyboard import FOCUS_SHOWN, RECORD_ANNOUNCEMENTS
-from tests.browser.test_layout import check_layout
-from tests.browser.test_staff_sign_in import new_link
-from tests.helpers import API_COMPLAINT
+from tests.browser.helpers import (
+    RECORD_ANNOUNCEMENTS,
+    check_layout,
+    file_by_api,
+    new_link,
+    sign_in,
+    tab_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,47 +37,17 @@ KEMENKES = re.compile(r"Kementerian Kesehatan|Ministry of Health")
 
 def file_complaint(live_server, what: str = "Lampu jalan mati") -> str:
     """A new public complaint in the live server's database; returns its tracking code."""
-    body = {
-        **API_COMPLAINT,
-        "title": f"{what} {uuid.uuid4().hex[:8]}",
-        "description": "Lampu jalan di depan sekolah mati sejak tiga minggu, jalan gelap.",
-    }
-    response = requests.post(
-        f"{live_server.url}/api/v1/complaints",
-        json=body,
-        headers={"Idempotency-Key": str(uuid.uuid4())},
-        timeout=10,
+    return file_by_api(
+        live_server,
+        title=f"{what} {uuid.uuid4().hex[:8]}",
+        description="Lampu jalan di depan sekolah mati sejak tiga minggu, jalan gelap.",
     )
-    assert response.status_code == 201, response.text
-    return response.json()["tracking_code"]
 
 
 def status(live_server, code: str) -> str:
     response = requests.get(f"{live_server.url}/api/v1/complaints/{code}", timeout=10)
     assert response.status_code == 200, response.text
     return response.json()["status"]
-
-
-def sign_in(page: Page, live_server) -> None:
-    """Sign in as a verifier through a one-time link (with the mouse: not the subject here)."""
-    page.goto(new_link(live_server, role="verifier", agency=None))
-    with page.expect_navigation():
-        page.click("#submit")
-    assert page.url.endswith("/staf")
-
-
-def tab_until(page: Page, predicate: str, most: int = 60) -> None:
-    """Press Tab until `predicate` (JS, given the focused element `el`) holds; every stop
-    on the way must show where focus is (WCAG 2.4.7)."""
-    passed = []
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        here = page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
-        assert page.evaluate(FOCUS_SHOWN), f"focus on {here} is not visible"
-        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
-            return
-        passed.append(here)
-    pytest.fail(f"no element matching {predicate!r} got focus; Tab went through {passed}")
 
 
 def focus_is(page: Page, predicate: str) -> bool:
@@ -202,7 +176,7 @@ def test_an_empty_reason_is_refused_focused_and_announced(new_page, live_server,
     code = file_complaint(live_server)
     page = new_page(lang)
     page.add_init_script(RECORD_ANNOUNCEMENTS)
-    sign_in(page, live_server)
+    sign_in(page, live_server, role="verifier", agency=None)
     archive_without_a_reason(page, code)
 
     said = page.get_attribute("#workspace", "data-announce")
@@ -223,7 +197,7 @@ def test_an_empty_reason_is_refused_focused_and_announced(new_page, live_server,
 def test_the_queue_has_no_axe_violations(new_page, live_server, lang):
     code = file_complaint(live_server)
     page = new_page(lang)
-    sign_in(page, live_server)
+    sign_in(page, live_server, role="verifier", agency=None)
 
     page.goto("/verifikasi")
     assert page.get_attribute("html", "lang") == lang
@@ -255,7 +229,7 @@ def test_every_journey_works_without_javascript(new_page, live_server):
     question = file_complaint(live_server)
     searched = file_complaint(live_server)
     page = new_page("en", java_script_enabled=False)
-    sign_in(page, live_server)
+    sign_in(page, live_server, role="verifier", agency=None)
     assert "js" not in (page.get_attribute("html", "class") or "")
 
     page.goto(f"/verifikasi/{suggested}")
@@ -306,7 +280,7 @@ def check_reflow(page: Page, where: str) -> None:
 def test_the_queue_reflows_at_320_px(new_page, live_server):
     code = file_complaint(live_server, "Lampu jalan mati di Jalan Ir. H. Juanda, Dago")
     page = new_page("id", viewport=REFLOW)
-    sign_in(page, live_server)
+    sign_in(page, live_server, role="verifier", agency=None)
 
     page.goto("/verifikasi")
     check_reflow(page, "the queue")

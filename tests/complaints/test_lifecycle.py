@@ -4,12 +4,11 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from app.complaints.lifecycle import RULES, Action, Actor, TransitionError, act, allowed_actions
 from app.complaints.models import Complaint, EventKind, Status
-from app.directory.models import Agency
 from app.extensions import db as _db
+from tests.helpers import agency, complaint
 
 pytestmark = pytest.mark.db
 
@@ -19,14 +18,6 @@ def ctx(app, db):
     with app.app_context(), force_locale("en"):
         yield
         _db.session.rollback()
-
-
-def complaint(code):
-    return _db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
-
-
-def agency(code):
-    return _db.session.scalar(select(Agency).where(Agency.code == code))
 
 
 def test_the_happy_path_writes_one_event_per_step(make_complaint, ctx):

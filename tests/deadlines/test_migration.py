@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def _flask(tmp_path: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "SUARA_ENV": "testing",
-        "SUARA_INSTANCE": str(tmp_path),
-        "FLASK_APP": "app",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}",
-    }
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, *args], env=env, cwd=ROOT, check=True, capture_output=True)
+from tests.helpers import flask_on_sqlite
 
 
 def _schema(tmp_path: Path) -> tuple[list[str], str]:
@@ -33,10 +18,10 @@ def _schema(tmp_path: Path) -> tuple[list[str], str]:
 
 
 def test_upgrade_adds_the_column_and_the_event_kind_and_downgrade_removes_them(tmp_path):
-    _flask(tmp_path, "db", "upgrade", "a3f0b2c30003")
+    flask_on_sqlite(tmp_path, "db", "upgrade", "a3f0b2c30003")
     columns, events_sql = _schema(tmp_path)
     assert "escalated_on" in columns and "'escalated'" in events_sql
-    _flask(tmp_path, "db", "downgrade", "a2e0f1a20002")
+    flask_on_sqlite(tmp_path, "db", "downgrade", "a2e0f1a20002")
     columns, events_sql = _schema(tmp_path)
     assert "escalated_on" not in columns and "'escalated'" not in events_sql
     assert "'closed'" in events_sql

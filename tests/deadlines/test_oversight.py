@@ -189,3 +189,11 @@ def test_the_page_works_without_javascript(client, sign_in_as, overdue):
     form = re.search(r'<form class="filters" method="get" action="/pengawasan"', html)
     assert form and 'type="submit"' in html
     assert "style=" not in html and "hx-on" not in html
+
+
+def test_a_regional_verifier_sees_only_their_regions_overdue_reports(client, sign_in_as, overdue):
+    sign_in_as(client, Role.VERIFIER, region="33")  # Jawa Tengah: only the Semarang report
+    html = client.get("/pengawasan").get_data(as_text=True)
+    assert rows(html) == [overdue["semarang"]]
+    assert overdue["bandung"] not in html
+    assert "Kota Bandung" not in html  # nor its agency in the counts or the choices

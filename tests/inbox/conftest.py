@@ -13,13 +13,10 @@ from app.accounts.operations import find_agency
 from app.complaints.lifecycle import Action, Actor, act
 from app.complaints.models import Complaint, ComplaintEvent
 from app.extensions import db as _db
+from tests.helpers import complaint
 
 BANDUNG = "32.73"  # Kota Bandung, PEMKOT3273
 BOGOR = "32.01"  # Kabupaten Bogor, PEMKAB3201
-
-
-def complaint(code: str) -> Complaint:
-    return _db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
 
 
 def event_count(app, code: str) -> int:

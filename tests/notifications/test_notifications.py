@@ -16,12 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from app.complaints.lifecycle import Action, Actor, act
 from app.complaints.models import Complaint
 from app.db import utcnow
-from app.directory.models import Agency
 from app.extensions import db as _db
 from app.notifications.delivery import claim, describe, retry_delay, send_due
 from app.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 from app.notifications.providers import mask
 from tests.conftest import free_port
+from tests.helpers import agency, complaint
 
 pytestmark = pytest.mark.db
 
@@ -80,14 +80,6 @@ def ctx(app, db):
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def complaint(code):
-    return _db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
-
-
-def agency(code):
-    return _db.session.scalar(select(Agency).where(Agency.code == code))
 
 
 def rows(code=None):

@@ -82,3 +82,25 @@ def test_api_status_wrong_secret_is_like_an_unknown_code(client, make_complaint)
 def test_public_api_status_shows_content(client, make_complaint):
     code, _ = make_complaint()
     assert client.get(f"/api/v1/complaints/{code}").get_json()["content"]["region_code"] == "32.73"
+
+
+def test_a_merged_report_points_to_the_earlier_one_and_shows_its_support(
+    app, client, make_complaint
+):
+    from app.complaints.lifecycle import Action, Actor, act
+    from app.extensions import db as _db
+    from app.tracking.queries import by_code
+
+    earlier, _ = make_complaint(title="Lubang besar di Jalan Dago")
+    later, _ = make_complaint(title="Jalan Dago berlubang lagi")
+    with app.app_context():
+        act(by_code(later), Action.MERGE, Actor.VERIFIER, reason="Sama.", into=by_code(earlier))
+        _db.session.commit()
+    page = client.get(f"/lacak/{later}").get_data(as_text=True)
+    assert f'href="/lacak/{earlier}"' in page and "digabungkan" in page
+    assert "2 orang telah melaporkan atau mendukung masalah ini." in client.get(
+        f"/lacak/{earlier}"
+    ).get_data(as_text=True)
+    body = client.get(f"/api/v1/complaints/{later}").get_json()
+    assert body["merged_into"] == earlier
+    assert client.get(f"/api/v1/complaints/{earlier}").get_json()["support_count"] == 2

@@ -271,3 +271,42 @@ def test_possible_duplicates_are_shown_with_their_similarity_and_can_be_merged(
     data = {"version": 1, "into": earlier, "reason": "Lubang yang sama."}
     assert post(verifier, code, "merge", data).status_code == 303
     assert status(app, code) is Status.MERGED
+
+
+def test_a_regional_verifier_sees_and_acts_only_within_their_region(
+    app, client, sign_in_as, make_complaint
+):
+    bandung, _ = make_complaint(region_code="32.73.01", title="Laporan di Bandung")
+    surabaya, _ = make_complaint(region_code="35.78.01", title="Laporan di Surabaya")
+    sign_in_as(client, Role.VERIFIER, region="32")
+    page = client.get("/verifikasi").get_data(as_text=True)
+    assert bandung in page and surabaya not in page
+    assert client.get(f"/verifikasi/{surabaya}").status_code == 404
+    assert client.get(f"/instansi/laporan/{surabaya}").status_code == 404
+    token = csrf_token(client, f"/verifikasi/{bandung}")
+    refused = client.post(
+        f"/verifikasi/{surabaya}/dispatch",
+        data={"csrf_token": token, "version": 1, "agency": "PEMKOT3578"},
+    )
+    assert refused.status_code == 404
+    assert status(app, surabaya) is Status.RECEIVED
+    # Nor can a report of their region be joined to one outside it.
+    merge = client.post(
+        f"/verifikasi/{bandung}/merge",
+        data={"csrf_token": token, "version": 1, "other": surabaya, "reason": "Sama."},
+    )
+    assert merge.status_code == 409
+    assert status(app, bandung) is Status.RECEIVED
+
+
+def test_only_verifiers_work_for_a_region(app, db):
+    from app.accounts.operations import AccountError, create_user
+
+    with app.app_context():
+        with pytest.raises(AccountError, match="only verifiers"):
+            create_user("o@example.go.id", "O", Role.OFFICER, "32.73", "32")
+        with pytest.raises(AccountError, match="no region"):
+            create_user("v@example.go.id", "V", Role.VERIFIER, None, "99.99")
+        assert create_user("v@example.go.id", "V", Role.VERIFIER, None, "32.73").covers(
+            "32.73.01.1001"
+        )

@@ -7,8 +7,11 @@ whose URL takes a parameter this test does not know fails it until the test lear
 
 from __future__ import annotations
 
+from itertools import product
+
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import AnyConverter
 
 from app.accounts.models import Role
 from app.complaints.lifecycle import Action, Actor, act
@@ -45,16 +48,26 @@ def b_complaint(app, make_complaint):
         return code, attachment.id
 
 
-def _values(rule, code: str, attachment_id: int) -> dict[str, object]:
+def _all_values(rule, code: str, attachment_id: int) -> list[dict[str, object]]:
+    """Every URL of the rule: one per choice of an <any(...)> part (each action's address)."""
     known = {"code": code, "attachment_id": attachment_id}
-    values = {}
+    combinations: list[dict[str, object]] = [{}]
     for argument in rule.arguments:
+        converter = rule._converters[argument]
         if argument in known:
-            values[argument] = known[argument]
+            choices = [known[argument]]
         elif argument == "action":
-            values[argument] = "dispatch"
+            choices = ["dispatch"]
+        elif isinstance(converter, AnyConverter):
+            choices = sorted(converter.items)
         else:
             pytest.fail(f"{rule.rule}: teach tests/web/test_scoping.py about <{argument}>")
+        combinations = [{**values, argument: c} for values in combinations for c in choices]
+    return combinations
+
+
+def _values(rule, code: str, attachment_id: int) -> dict[str, object]:
+    [values] = _all_values(rule, code, attachment_id)
     return values
 
 
@@ -78,9 +91,9 @@ def test_an_officer_gets_404_for_another_agencys_complaint_everywhere(
         with app.test_request_context():
             from flask import url_for
 
-            url = url_for(rule.endpoint, **_values(rule, code, attachment_id))
+            urls = [url_for(rule.endpoint, **v) for v in _all_values(rule, code, attachment_id)]
         expected = 404 if Role.OFFICER in roles else 403
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for url, method in product(urls, sorted(rule.methods - {"HEAD", "OPTIONS"})):
             data = {"csrf_token": token, "version": 1, "reason": "x", "text": "x"}
             response = client.open(url, method=method, data=data if method != "GET" else None)
             assert response.status_code == expected, (method, url, response.status_code)
