@@ -140,3 +140,42 @@ def test_the_same_requests_work_for_agency_bs_own_officer(app, client, sign_in_a
     with app.app_context():
         assert _db.session.scalar(select(Attachment.id).where(Attachment.id == attachment_id))
     assert opened >= 2  # at least the detail and the attachment
+
+
+@pytest.mark.parametrize(
+    ("role", "agency"),
+    [
+        (Role.VERIFIER, None),
+        (Role.OFFICER, "KEMENKES"),
+        (Role.SUPERVISOR, None),
+        (Role.ADMIN, None),
+    ],
+)
+def test_an_anonymous_reporters_identity_is_on_no_staff_page(
+    app, client, sign_in_as, make_complaint, role, agency
+):
+    """Every staff GET route, for every role that may open it, with an anonymous complaint
+    whose reporter did leave contact details: none of them appears anywhere."""
+    code, _ = make_complaint(
+        privacy="anonymous", name="Wiji Thukul", email="wiji@example.org", phone="081299990000"
+    )
+    received, _ = make_complaint(privacy="anonymous", name="Wiji Thukul", title="Masih baru")
+    with app.app_context():
+        act(by_code(code), Action.DISPATCH, Actor.VERIFIER, agency=agency_by_code("KEMENKES"))
+        _db.session.commit()
+    sign_in_as(client, role, agency=agency)
+    opened = 0
+    for rule, roles in _staff_rules(app):
+        if role not in roles or "GET" not in rule.methods or "attachment_id" in rule.arguments:
+            continue
+        for target in (code, received):
+            with app.test_request_context():
+                from flask import url_for
+
+                url = url_for(rule.endpoint, **_values(rule, target, 0))
+            response = client.get(url)
+            body = response.get_data(as_text=True)
+            for secret in ("Wiji", "wiji@example.org", "081299990000", "99990000"):
+                assert secret not in body, (url, secret)
+            opened += response.status_code == 200
+    assert opened >= 2
