@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, rela
 from app.db import TimestampMixin, str_enum, utcnow
 from app.directory.models import Agency, Category, Region
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
 
 
 class TitledEnum(enum.StrEnum):
@@ -247,6 +251,9 @@ class ComplaintEvent(db.Model):
 
     # Read-only: the agency a dispatch or forward went to, named in the staff timeline.
     agency: Mapped[Agency | None] = relationship(viewonly=True, lazy="joined")
+    # Read-only: the staff member who acted ("who" in the audit trail). Staff pages show the
+    # name; the reporter's timeline never does.
+    actor: Mapped[User | None] = relationship(viewonly=True, lazy="joined")
 
 
 class AppendOnlyError(RuntimeError):
