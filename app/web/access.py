@@ -69,7 +69,9 @@ def same_origin_or_allowed() -> bool:
 
 
 def staff(*roles: Enum) -> Callable[[F], F]:
-    """Signed-in staff with one of `roles`: 401 when signed out, 403 for another role."""
+    """Signed-in staff with one of `roles`: 401 when signed out, 403 for another role —
+    except for a complaint the user may not see at all, which is 404 whatever the route,
+    so no route tells anyone that another agency's complaint exists."""
     allowed = frozenset(roles)
 
     def decorate(view: F) -> F:
@@ -79,6 +81,11 @@ def staff(*roles: Enum) -> Callable[[F], F]:
             if user is None:
                 abort(401)
             if user.role not in allowed:
+                code = kwargs.get("code")
+                if code is not None:
+                    complaint = _by_code(code)
+                    if complaint is None or not may_see(user, complaint):
+                        abort(404)
                 abort(403)
             g.user = user
             return view(*args, **kwargs)
@@ -130,15 +137,19 @@ def complaint_or_404(code: str) -> Complaint:
     Anything else — unknown, or another agency's — is the same 404, so an officer cannot
     even learn that another agency's complaint exists.
     """
+    complaint = _by_code(code)
+    if complaint is None or not may_see(g.user, complaint):
+        abort(404)
+    return complaint
+
+
+def _by_code(code: str) -> Complaint | None:
     from sqlalchemy import select
 
     from app.complaints.models import Complaint
     from app.extensions import db
 
-    complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code.upper()))
-    if complaint is None or not may_see(g.user, complaint):
-        abort(404)
-    return complaint
+    return db.session.scalar(select(Complaint).where(Complaint.tracking_code == code.upper()))
 
 
 def visible_to(user: User) -> list[ColumnElement[bool]]:
