@@ -10,7 +10,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
 from app.config import CONFIGS, ROOT, load_secret_key
-from app.extensions import babel, csrf, db, htmx, mail, migrate
+from app.extensions import babel, csrf, db, htmx, limiter, mail, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     init_security(app)  # after htmx: it extends htmx's request class
     init_caching(app)
     init_storage(app)

@@ -72,9 +72,34 @@ class Config:
     NOTIFY_KEEP_DAYS = _int("NOTIFY_KEEP_DAYS", 30)  # then `notifications purge` deletes them
     SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")  # "none", or package.module:Class
 
+    # Rate limits on guessing (app/ratelimit.py), in the `limits` notation ("10 per hour",
+    # several joined with ";"); only failed attempts count. memory:// keeps the counters in
+    # each process: with several gunicorn workers each worker counts on its own (a client
+    # gets up to workers x the limit) and a restart forgets them. A multi-process production
+    # deployment should share them: RATELIMIT_STORAGE_URI=redis://host:6379/0 (or
+    # memcached://host:11211).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "fixed-window")
+    RATELIMIT_HEADERS_ENABLED = False  # the 429 page sets Retry-After itself
+    # Wrong tracking secrets (or unknown codes) on /lacak and the API, per client and per
+    # tracking code from anywhere; failed sign-in links per client; "me too" per client.
+    RATELIMIT_SECRET_PER_CLIENT = os.environ.get(
+        "RATELIMIT_SECRET_PER_CLIENT", "10 per minute;30 per hour"
+    )
+    RATELIMIT_SECRET_PER_CODE = os.environ.get("RATELIMIT_SECRET_PER_CODE", "10 per hour")
+    RATELIMIT_SIGN_IN_PER_CLIENT = os.environ.get("RATELIMIT_SIGN_IN_PER_CLIENT", "10 per hour")
+    RATELIMIT_SUPPORT_PER_CLIENT = os.environ.get("RATELIMIT_SUPPORT_PER_CLIENT", "20 per hour")
+    # Proxies in front that append the client's address to X-Forwarded-For (0: none, the
+    # peer is the client). Without it, behind a proxy every client shares one limit.
+    RATELIMIT_PROXY_COUNT = _int("RATELIMIT_PROXY_COUNT", 0)
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A staff sign-in (app/accounts StaffSession) ends after this long without a request,
+    # and this long after signing in whatever the activity.
+    STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
+    STAFF_ABSOLUTE_HOURS = _int("STAFF_ABSOLUTE_HOURS", 12)
     TESTING = False
     DEBUG = False
 
@@ -90,7 +115,12 @@ class Testing(Config):
 
 
 class Production(Config):
+    # `__Host-`: browsers accept the cookie only over HTTPS, for this exact host (no Domain)
+    # and the whole site (Path=/), so neither a sibling subdomain nor plain HTTP can set it.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_DOMAIN = None
+    SESSION_COOKIE_PATH = "/"
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

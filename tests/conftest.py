@@ -29,6 +29,7 @@ from app.complaints.models import Channel
 from app.complaints.operations import create_complaint
 from app.directory.operations import load_directory
 from app.extensions import db as _db
+from app.extensions import limiter
 from tests.helpers import API_COMPLAINT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,6 +148,7 @@ def db(app):
 
 @pytest.fixture
 def client(app, db):
+    limiter.reset()  # rate-limit counters start empty in every test
     return app.test_client()
 
 

@@ -1,4 +1,5 @@
-"""`flask users create|link`: staff accounts and their sign-in links, from the shell."""
+"""`flask users create|link|disable|sessions`: staff accounts, their sign-in links and
+sessions, from the shell."""
 
 import click
 from flask import current_app
@@ -6,6 +7,7 @@ from flask.cli import AppGroup
 
 from app.accounts.models import Role, User
 from app.accounts.operations import AccountError, create_user, issue_sign_in_link
+from app.accounts.sessions import active_sessions, end_all_sessions
 from app.extensions import db
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -45,3 +47,35 @@ def link(email: str) -> None:
     if user is None or not user.active:
         raise click.ClickException(f"no active account for {email}")
     _print_link(user)
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
+@users_cli.command("disable")
+@click.option("--email", required=True)
+def disable(email: str) -> None:
+    """Disable an account: its sessions end at once and its links stop working."""
+    user = _user(email)
+    user.active = False
+    ended = end_all_sessions(user)
+    db.session.commit()
+    click.echo(f"{user.email} is disabled; {ended} session(s) ended.")
+
+
+@users_cli.command("sessions")
+@click.option("--email", required=True)
+def sessions(email: str) -> None:
+    """List an account's active sessions (times in UTC)."""
+    user = _user(email)
+    found = active_sessions(user)
+    for staff_session in found:
+        click.echo(
+            f"#{staff_session.id}  signed in {staff_session.created_at:%Y-%m-%d %H:%M}"
+            f"  last seen {staff_session.last_seen_at:%Y-%m-%d %H:%M}"
+        )
+    click.echo(f"{user.email}: {len(found)} active session(s).")

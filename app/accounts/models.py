@@ -69,3 +69,22 @@ class SignInLink(TimestampMixin, db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class StaffSession(TimestampMixin, db.Model):
+    """One staff sign-in, held on the server so it can time out and be ended there.
+
+    Flask's signed cookie cannot be taken back once issued; so the cookie carries only a
+    random token, and this row (found by the token's SHA-256) decides whether it still
+    signs anyone in: not ended, not idle too long, not too old, its user still active.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")

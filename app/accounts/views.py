@@ -9,8 +9,10 @@ from app.accounts import bp
 from app.accounts.forms import SignInForm, SignOutForm
 from app.accounts.models import Role
 from app.accounts.operations import redeem, usable_link
+from app.accounts.sessions import end_session, start_session
 from app.extensions import db
-from app.web.access import USER_ID, public, staff
+from app.ratelimit import failed, sign_in_guesses
+from app.web.access import STAFF_SESSION, USER_ID, public, staff
 
 # The staff navigation: (endpoint, label, roles that see it). A blueprint that is not
 # registered (yet) simply has no link.
@@ -38,6 +40,7 @@ def staff_navigation() -> dict:
 
 
 @bp.route("/masuk/<token>", methods=["GET", "POST"])
+@sign_in_guesses
 @public
 def sign_in(token: str) -> Response | str | tuple[str, int]:
     """GET only shows a button: link scanners in mail clients must not use up the link."""
@@ -45,12 +48,17 @@ def sign_in(token: str) -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         user = redeem(token)
         if user is not None:
+            staff_token = start_session(user)
             db.session.commit()
-            session.clear()  # a fresh session at sign-in: nothing carried over
+            # A fresh session at sign-in: nothing carried over, and a new random id that no
+            # one could have planted beforehand (session fixation).
+            session.clear()
             session[USER_ID] = user.id
+            session[STAFF_SESSION] = staff_token
             return redirect(url_for("accounts.home"), code=303)
     elif usable_link(token) is not None:
         return render_template("accounts/sign_in.html", form=form)
+    failed()  # unknown, used or expired: counts towards the guessing limit
     return render_template("accounts/link_invalid.html"), 410
 
 
@@ -64,5 +72,7 @@ def home() -> str:
 @staff(*Role)
 def sign_out() -> Response:
     if SignOutForm().validate_on_submit():
+        end_session(session.get(STAFF_SESSION))  # so no copy of the cookie works either
+        db.session.commit()
         session.clear()
     return redirect(url_for("web.home"), code=303)

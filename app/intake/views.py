@@ -39,6 +39,7 @@ from app.intake.operations import (
     submit_via_api,
 )
 from app.intake.uploads import clean_all
+from app.ratelimit import support_clicks
 from app.web.access import public, public_api
 from app.web.caching import offline_ready
 from app.web.errors import json_error
@@ -135,6 +136,7 @@ def check() -> Response | str:
 
 
 @bp.route("/lapor/dukung/<code>", methods=["GET", "POST"])
+@support_clicks
 @public
 def support(code: str) -> Response | str:
     """ "Me too": support a published report instead of sending the draft.

@@ -30,6 +30,7 @@ from app.complaints.lifecycle import Action, TransitionError
 from app.complaints.models import Complaint, EventKind, Status
 from app.extensions import db
 from app.intake.forms import TrackForm
+from app.ratelimit import failed, secret_guesses
 from app.tracking import bp
 from app.tracking.forms import FORMS, STEPS, ConfirmForm
 from app.tracking.operations import rating_of, refusal, reporter_actions, take
@@ -51,6 +52,7 @@ DONE = {
 
 
 @bp.route("/lacak", methods=["GET", "POST"])
+@secret_guesses(methods=["POST"])
 @public
 @offline_ready
 def track() -> Response | str | tuple[str, int]:
@@ -60,6 +62,7 @@ def track() -> Response | str | tuple[str, int]:
         return render_template("tracking/track.html", form=form), status
     complaint, may_read = unlock(form.code.data, form.secret.data)
     if complaint is None:
+        failed()
         form.code.errors.append(
             _(
                 "We could not find a report with that tracking code and secret. Check both and "
@@ -205,11 +208,13 @@ def _take(complaint: Complaint, action: Action, form: Any, seen_version: int | N
 
 
 @bp.get("/api/v1/complaints/<code>")
+@secret_guesses()
 @public_api
 def api_status(code: str) -> Response | tuple[Response, int]:
     secret = request.headers.get("X-Tracking-Secret")
     complaint, may_read = unlock(code, secret)
     if complaint is None:
+        failed()
         return json_error(404, _("No report matches that tracking code and secret."), "code")
     return jsonify(_status_json(complaint, may_read, reporter=bool(secret)))
 
@@ -219,12 +224,14 @@ API_FIELDS = ("action", "text", "rating", "version")
 
 
 @bp.post("/api/v1/complaints/<code>/actions")
+@secret_guesses()
 @public_api
 def api_action(code: str) -> Response | tuple[Response, int]:
     """The reporter's actions for offline clients and partners; the secret in a header."""
     secret = request.headers.get("X-Tracking-Secret")
     complaint, _may_read = unlock(code, secret) if secret else (None, False)
     if complaint is None:
+        failed()
         return json_error(404, _("No report matches that tracking code and secret."), "code")
     payload = _json_object()
     if isinstance(payload, Response):

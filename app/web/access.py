@@ -12,7 +12,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, g, make_response, request, session
 from flask_babel import gettext as _
 
 from app.db import WRITE_METHODS
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from app.accounts.models import User
     from app.complaints.models import Complaint
 from app.extensions import csrf
-from app.web.errors import json_error
+from app.web.errors import json_error, render_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +31,7 @@ PUBLIC = "public"
 PUBLIC_API = "public-api"
 STAFF = "staff"
 USER_ID = "user_id"
+STAFF_SESSION = "staff_session"  # the random token of the server-side StaffSession
 
 
 def public(view: F) -> F:
@@ -79,6 +80,9 @@ def staff(*roles: Enum) -> Callable[[F], F]:
         def checked(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
+                notice = g.pop("session_notice", None)
+                if notice is not None:  # the 401 page, saying why they must sign in again
+                    abort(make_response(*render_error(401, notice)))
                 abort(401)
             if user.role not in allowed:
                 code = kwargs.get("code")
@@ -98,18 +102,33 @@ def staff(*roles: Enum) -> Callable[[F], F]:
 
 
 def current_user() -> User | None:
-    """The signed-in, still active user, or None."""
-    user_id = session.get(USER_ID)
-    if user_id is None:
-        return None
-    from app.accounts.models import User  # here: the accounts package imports this module
-    from app.extensions import db
+    """The signed-in, still active user, or None.
 
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
-        session.pop(USER_ID, None)
+    Only a live server-side StaffSession signs anyone in (app/accounts/sessions.py): one that
+    was ended, timed out or belongs to a disabled account does not, whatever the cookie says.
+    A timed-out one leaves `g.session_notice` for the 401 page.
+    """
+    token = session.get(STAFF_SESSION)
+    if token is None:
         return None
-    return user
+    from app.accounts.sessions import IDLE, resolve  # the accounts package imports this module
+
+    found = resolve(token)
+    if found.user is not None and found.user.id == session.get(USER_ID):
+        return found.user
+    session.pop(STAFF_SESSION, None)
+    session.pop(USER_ID, None)
+    if found.timed_out == IDLE:
+        g.session_notice = _(
+            "Your session ended after %(minutes)s minutes without activity. Sign in again.",
+            minutes=current_app.config["STAFF_IDLE_MINUTES"],
+        )
+    elif found.timed_out is not None:
+        g.session_notice = _(
+            "Your session ended %(hours)s hours after you signed in. Sign in again.",
+            hours=current_app.config["STAFF_ABSOLUTE_HOURS"],
+        )
+    return None
 
 
 def may_see(user: User, complaint: Complaint) -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -55,6 +58,16 @@ def render_error(code: int, detail: str | None = None) -> tuple[Response | str, 
     return render_template("errors/error.html", title=title, message=detail or message), code
 
 
+def retry_after_seconds() -> int:
+    """Seconds until the breached limit's window ends (at least 1)."""
+    from app.extensions import limiter
+
+    breached = limiter.current_limit
+    if breached is None:
+        return 60
+    return max(1, int(breached.reset_at - time.time()))
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[Response, int]:
@@ -65,6 +78,26 @@ def register_error_handlers(app: Flask) -> None:
         # The service worker keeps the answers instead (through the API, which needs no
         # token) when a form saved on the phone comes back after its session is gone.
         response.headers["X-Form-Expired"] = "1"
+        return response, status
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_attempts(_error: RateLimitExceeded) -> tuple[Response, int]:
+        """429 with how long to wait, in words and in Retry-After; never a CAPTCHA."""
+        wait = retry_after_seconds()
+        minutes = max(1, math.ceil(wait / 60))
+        if minutes == 1:
+            message = _(
+                "There were too many attempts. To keep reports safe, wait a minute, then try again."
+            )
+        else:
+            message = _(
+                "There were too many attempts. To keep reports safe, wait %(minutes)s minutes, "
+                "then try again.",
+                minutes=minutes,
+            )
+        body, status = render_error(429, message)
+        response = make_response(body, status)
+        response.headers["Retry-After"] = str(wait)
         return response, status
 
     @app.errorhandler(HTTPException)
