@@ -88,7 +88,13 @@ class Config:
     )
     RATELIMIT_SECRET_PER_CODE = os.environ.get("RATELIMIT_SECRET_PER_CODE", "10 per hour")
     RATELIMIT_SIGN_IN_PER_CLIENT = os.environ.get("RATELIMIT_SIGN_IN_PER_CLIENT", "10 per hour")
+    # Wrong recovery codes for one account's email, from anywhere (distributed guessing).
+    RATELIMIT_RECOVERY_PER_ACCOUNT = os.environ.get("RATELIMIT_RECOVERY_PER_ACCOUNT", "10 per hour")
     RATELIMIT_SUPPORT_PER_CLIENT = os.environ.get("RATELIMIT_SUPPORT_PER_CLIENT", "20 per hour")
+    # Passkey sign-in challenges: each one is a database row for 5 minutes.
+    RATELIMIT_CHALLENGES_PER_CLIENT = os.environ.get(
+        "RATELIMIT_CHALLENGES_PER_CLIENT", "30 per minute"
+    )
     # Proxies in front that append the client's address to X-Forwarded-For (0: none, the
     # peer is the client). Without it, behind a proxy every client shares one limit.
     RATELIMIT_PROXY_COUNT = _int("RATELIMIT_PROXY_COUNT", 0)
@@ -100,6 +106,15 @@ class Config:
     # and this long after signing in whatever the activity.
     STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
     STAFF_ABSOLUTE_HOURS = _int("STAFF_ABSOLUTE_HOURS", 12)
+    # Passkeys (WebAuthn). The relying party id is the site's domain (no scheme or port);
+    # browsers accept only a domain or "localhost", never an IP address such as 127.0.0.1.
+    # Empty: taken from the request's host, and the origin from its URL — fine for the demo,
+    # but a deployment should set both, so no Host header decides them.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+    WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Suara Warga")
+    # Space-separated origins (scheme://host[:port]) passkey answers may come from.
+    WEBAUTHN_ORIGINS = tuple(filter(None, os.environ.get("WEBAUTHN_ORIGINS", "").split()))
+    WEBAUTHN_CHALLENGE_SECONDS = _int("WEBAUTHN_CHALLENGE_SECONDS", 300)
     TESTING = False
     DEBUG = False
 

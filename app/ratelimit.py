@@ -127,8 +127,41 @@ def sign_in_guesses(view: F) -> F:
     )(view)
 
 
+def account_key() -> str:
+    """The limiter's key for the account whose recovery code is tried: its email, hashed."""
+    return keyed_hash("account", request.form.get("email", "").strip().lower())
+
+
+def no_email_sent() -> bool:
+    """exempt_when for the per-account limit: a GET (or a form without an email) guesses
+    nothing about any account."""
+    return not request.form.get("email", "").strip()
+
+
+def recovery_guesses(view: F) -> F:
+    """Limit wrong recovery codes per client (drawing on the sign-in links' allowance) and per
+    account email from anywhere, so many addresses cannot share out one account's guesses."""
+    from app.extensions import limiter
+
+    per_account = limiter.shared_limit(
+        setting("RATELIMIT_RECOVERY_PER_ACCOUNT"),
+        "recovery-account",
+        key_func=account_key,
+        exempt_when=no_email_sent,
+        deduct_when=count_failures,
+    )
+    return sign_in_guesses(per_account(view))
+
+
 def support_clicks(view: F) -> F:
     """Limit "me too" POSTs per client: each one counts, a sweep cannot inflate support."""
     from app.extensions import limiter
 
     return limiter.limit(setting("RATELIMIT_SUPPORT_PER_CLIENT"), methods=["POST"])(view)
+
+
+def challenge_requests(view: F) -> F:
+    """Limit passkey sign-in challenges per client: each is stored until it expires."""
+    from app.extensions import limiter
+
+    return limiter.limit(setting("RATELIMIT_CHALLENGES_PER_CLIENT"), methods=["POST"])(view)

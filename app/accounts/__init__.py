@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from app.accounts import views  # noqa: E402, F401
+from app.accounts import passkeys, recovery, views  # noqa: E402, F401

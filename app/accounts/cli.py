@@ -79,3 +79,20 @@ def sessions(email: str) -> None:
             f"  last seen {staff_session.last_seen_at:%Y-%m-%d %H:%M}"
         )
     click.echo(f"{user.email}: {len(found)} active session(s).")
+
+
+@users_cli.command("recovery-codes")
+@click.option("--email", required=True)
+def recovery_codes(email: str) -> None:
+    """Print a new set of recovery codes (for someone locked out); old ones stop working."""
+    from app.accounts.recovery import create_codes  # it imports the views, which need the app
+
+    user = _user(email)
+    if not user.active:
+        raise click.ClickException(f"{user.email} is disabled")
+    made = create_codes(user)
+    db.session.commit()
+    click.echo(f"New recovery codes for {user.email}:")
+    for code in made:
+        click.echo(f"  {code}")
+    click.echo("Each code works once. Every earlier recovery code of this account stopped working.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.complaints.models import TitledEnum
@@ -88,3 +88,49 @@ class StaffSession(TimestampMixin, db.Model):
     ended_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class PasskeyCredential(TimestampMixin, db.Model):
+    """A WebAuthn public key a user registered (a "passkey"); the private key never leaves
+    their authenticator. Found at sign-in by its credential id (discoverable credentials)."""
+
+    __tablename__ = "passkey_credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # At most 1023 bytes, says WebAuthn Level 3.
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1023), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE-encoded
+    # The authenticator's signature counter; one that goes backwards means a cloned key.
+    sign_count: Mapped[int] = mapped_column(default=0)
+    transports: Mapped[str] = mapped_column(String(200), default="")  # space-separated hints
+    name: Mapped[str] = mapped_column(String(60))  # the user's own label, e.g. "Passkey 1"
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class PasskeyChallenge(TimestampMixin, db.Model):
+    """A WebAuthn challenge not yet answered, by its SHA-256. Flask's session is a signed
+    cookie, which a replay can send again; this row is what makes a challenge single-use:
+    verifying deletes it, and a second answer to it finds nothing."""
+
+    __tablename__ = "passkey_challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RecoveryCode(TimestampMixin, db.Model):
+    """One of a staff member's one-time recovery codes; only a keyed hash of it is stored
+    (app/accounts/recovery.py says why a fast hash suffices). Used codes are kept, marked."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

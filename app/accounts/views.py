@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts import bp
 from app.accounts.forms import SignInForm, SignOutForm
-from app.accounts.models import Role
+from app.accounts.models import Role, User
 from app.accounts.operations import redeem, usable_link
 from app.accounts.sessions import end_session, start_session
 from app.extensions import db
@@ -39,6 +39,21 @@ def staff_navigation() -> dict:
     return {"staff_links": staff_links}
 
 
+def begin_staff_session(user: User) -> None:
+    """Sign `user` in: every way of signing in (link, recovery code, passkey) ends here.
+
+    Commits the session row together with whatever the caller changed (a link or code
+    marked used), so a sign-in is never half-done.
+    """
+    staff_token = start_session(user)
+    db.session.commit()
+    # A fresh session at sign-in: nothing carried over, and a new random id that no one
+    # could have planted beforehand (session fixation).
+    session.clear()
+    session[USER_ID] = user.id
+    session[STAFF_SESSION] = staff_token
+
+
 @bp.route("/masuk/<token>", methods=["GET", "POST"])
 @sign_in_guesses
 @public
@@ -48,13 +63,7 @@ def sign_in(token: str) -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         user = redeem(token)
         if user is not None:
-            staff_token = start_session(user)
-            db.session.commit()
-            # A fresh session at sign-in: nothing carried over, and a new random id that no
-            # one could have planted beforehand (session fixation).
-            session.clear()
-            session[USER_ID] = user.id
-            session[STAFF_SESSION] = staff_token
+            begin_staff_session(user)
             return redirect(url_for("accounts.home"), code=303)
     elif usable_link(token) is not None:
         return render_template("accounts/sign_in.html", form=form)

@@ -30,7 +30,10 @@ def _message(code: int) -> tuple[str, str]:
         400: (_("The request could not be read"), _("Something in what was sent is not valid.")),
         401: (
             _("Sign in to continue"),
-            _("This page is for staff. Sign in with the link your administrator gave you."),
+            _(
+                "This page is for staff. Sign in with your passkey, a recovery code, or the "
+                "link your administrator gave you."
+            ),
         ),
         403: (_("Not allowed"), _("You are not allowed to do that.")),
         404: (_("Page not found"), _("Check the address, or start again from the home page.")),
@@ -55,7 +58,9 @@ def render_error(code: int, detail: str | None = None) -> tuple[Response | str, 
     title, message = _message(code)
     if wants_json():
         return json_error(code, detail or message), code
-    return render_template("errors/error.html", title=title, message=detail or message), code
+    return render_template(
+        "errors/error.html", title=title, message=detail or message, code=code
+    ), code
 
 
 def retry_after_seconds() -> int:

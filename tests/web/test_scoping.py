@@ -27,6 +27,11 @@ from tests.helpers import png
 pytestmark = pytest.mark.db
 
 AGENCY_A, AGENCY_B = "PEMKOT3273", "KEMENKES"
+# Ids of a user's own things, not of complaints: each is scoped to its owner, which the test
+# named here checks; this walk only tries one that belongs to nobody.
+NOT_A_COMPLAINT = {
+    "passkey_id": "tests/accounts/test_passkeys.py::test_another_users_passkey_is_not_found",
+}
 
 
 @pytest.fixture
@@ -58,6 +63,8 @@ def _all_values(rule, code: str, attachment_id: int) -> list[dict[str, object]]:
             choices = [known[argument]]
         elif argument == "action":
             choices = ["dispatch"]
+        elif argument in NOT_A_COMPLAINT:
+            choices = [0]  # nobody's: 404 for everyone
         elif isinstance(converter, AnyConverter):
             choices = sorted(converter.items)
         else:
@@ -130,6 +137,8 @@ def test_the_same_requests_work_for_agency_bs_own_officer(app, client, sign_in_a
     opened = 0
     for rule, roles in _staff_rules(app):
         if not rule.arguments or Role.OFFICER not in roles or "GET" not in rule.methods:
+            continue
+        if NOT_A_COMPLAINT.keys() & set(rule.arguments):
             continue
         with app.test_request_context():
             from flask import url_for
