@@ -470,3 +470,16 @@ def test_a_verifier_reads_a_complaint_not_yet_dispatched(client, sign_in_as, mak
     assert "Not yet sent to an agency" in html and "Tersembunyi" not in html
     assert "warga@example.org" not in html  # the anonymous reporter's email
     assert "Only officers of the agency handling it can act on it." in html
+
+
+def test_an_htmx_error_summary_takes_focus_once(app, officer, dispatched):
+    """After a swap app.js focuses [data-focus]; an autofocus attribute in swapped content
+    would make htmx take focus back to the summary after settling, away from the field the
+    officer just reached through the summary's link. A whole page keeps autofocus."""
+    code = dispatched(then=(Action.START,))
+    swapped = post(officer, app, code, "selesai", htmx=True, outcome="")
+    assert swapped.status_code == 422
+    html = swapped.get_data(as_text=True)
+    assert "data-focus" in html and "autofocus" not in html
+    page = post(officer, app, code, "selesai", outcome="").get_data(as_text=True)
+    assert re.search(r'class="error-summary"[^>]*autofocus', page)
