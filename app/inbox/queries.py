@@ -180,15 +180,10 @@ def regions_present(agency_id: int) -> list[Region]:
     return sorted(regions, key=lambda r: (r.name, r.code))
 
 
-def countdown(complaint: Complaint, on: date | None = None) -> int | None:
-    """Working days left (negative: late) while the agency still has to act, else None."""
-    if complaint.due_on is None or complaint.status not in HANDLING:
-        return None
-    on = on or today()
-    days = deadlines.working_days_left(complaint.due_on, on)
-    # Past the date is late, even if no working day has gone by yet (a Friday deadline,
-    # seen on Saturday): the list puts it with the overdue ones, so it must say so too.
-    return min(days, -1) if complaint.due_on < on else days
+def agency_due(complaint: Complaint) -> date | None:
+    """The agency's running deadline; None once the agency no longer has to act (a resolved
+    complaint's due date is the reporter's reopen window, not the agency's)."""
+    return complaint.due_on if complaint.status in HANDLING else None
 
 
 def pages_to_show(number: int, count: int) -> list[int | None]:

@@ -53,7 +53,7 @@ def index() -> Response:
         statuses=queries.INBOX_STATUSES,
         result=result,
         pages=queries.pages_to_show(result.number, result.count),
-        countdowns={c.id: queries.countdown(c, today) for c in result.items},
+        agency_due=queries.agency_due,
     )
 
 
@@ -230,7 +230,7 @@ def _case(
         "agency_query": agency_query,
         "agency_results": results,
         "chosen": chosen,
-        "countdown": queries.countdown(complaint),
+        "agency_due": queries.agency_due,
     }
     response = render_page_or_fragment("inbox/detail.html", "inbox/_case.html", **context)
     response.status_code = status

@@ -27,9 +27,24 @@ from app.web.paging import page_arg
 VERIFIERS = (Role.VERIFIER, Role.ADMIN)
 
 
-def _workspace(current: Complaint | None, *, status: int = 200, **context: object) -> Response:
+def _workspace(
+    current: Complaint | None,
+    *,
+    status: int = 200,
+    follow_url: bool = False,
+    **context: object,
+) -> Response:
+    """The queue page (or its htmx fragment) with `current` under review; None reviews the
+    oldest waiting complaint, if there is one.
+
+    `follow_url`: after an htmx action, the address bar follows the complaint now under
+    review, so a reload shows that one.
+    """
     page = page_arg()
     items, total = waiting(page)
+    if current is None:
+        first = items if page == 1 else waiting(1)[0]
+        current = first[0] if first else None
     response = render_page_or_fragment(
         "verification/queue.html",
         "verification/_workspace.html",
@@ -43,6 +58,12 @@ def _workspace(current: Complaint | None, *, status: int = 200, **context: objec
         **(review_context(current, **context) if current is not None else context),
     )
     response.status_code = status
+    if follow_url:
+        response.headers["HX-Replace-Url"] = (
+            url_for("verification.review", code=current.tracking_code)
+            if current is not None
+            else url_for("verification.queue")
+        )
     return response
 
 
@@ -50,8 +71,7 @@ def _workspace(current: Complaint | None, *, status: int = 200, **context: objec
 @staff(*VERIFIERS)
 def queue() -> Response:
     """The queue, with its oldest complaint open for review."""
-    items, _total = waiting(1)
-    return _workspace(items[0] if items else None)
+    return _workspace(None)
 
 
 @bp.get("/verifikasi/<code>")
@@ -96,15 +116,7 @@ def take(code: str, action: str) -> Response:
     if not is_htmx():
         flash(message, "success")
         return redirect(url_for("verification.queue"), code=303)
-    items, _total = waiting(1)
-    response = _workspace(items[0] if items else None, done=message)
-    # The address bar follows the report now under review, so a reload shows that one.
-    response.headers["HX-Replace-Url"] = (
-        url_for("verification.review", code=items[0].tracking_code)
-        if items
-        else url_for("verification.queue")
-    )
-    return response
+    return _workspace(None, done=message, follow_url=True)
 
 
 def _apply(complaint: Complaint, action: Action, form: FlaskForm) -> str:
