@@ -63,7 +63,7 @@ def tab_until(page: Page, predicate: str, most: int = 60) -> None:
         page.keyboard.press("Tab")
         here = page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
         assert page.evaluate(FOCUS_SHOWN), f"focus on {here} is not visible"
-        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
+        if page.evaluate(f"(el => Boolean({predicate}))(document.activeElement)"):
             return
         passed.append(here)
     pytest.fail(f"no element matching {predicate!r} got focus; Tab went through {passed}")

@@ -21,7 +21,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import LOCALES, axe_check, fill_form, receipt_codes
 from tests.browser.helpers import (
-    FOCUS_SHOWN,
     RECORD_ANNOUNCEMENTS,
     announced,
     check_layout,
@@ -29,6 +28,7 @@ from tests.browser.helpers import (
     new_link,
     tab,
     tab_to,
+    tab_until,
 )
 from tests.browser.test_keyboard import value
 from tests.browser.test_no_javascript import CONTINUE, refresh_places
@@ -151,20 +151,6 @@ def expect_confirmation(page: Page, code: str, count: int) -> None:
 
 
 # --- 1. keyboard only ----------------------------------------------------------------------
-
-
-def tab_until(page: Page, predicate: str, most: int = 60) -> None:
-    """Press Tab until `predicate` (JS, given the focused element `el`) holds; every stop on
-    the way must show where focus is (WCAG 2.4.7)."""
-    passed = []
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        here = page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
-        assert page.evaluate(FOCUS_SHOWN), f"focus on {here} is not visible"
-        if page.evaluate(f"(el => Boolean({predicate}))(document.activeElement)"):
-            return
-        passed.append(here)
-    pytest.fail(f"no element matching {predicate!r} got focus; Tab went through {passed}")
 
 
 def file_by_keyboard(page: Page) -> None:
