@@ -82,6 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from app import duplicates
 
     app.register_blueprint(duplicates.bp)
+    from app import facilitation
+
+    app.register_blueprint(facilitation.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 
     from app.accounts.cli import users_cli

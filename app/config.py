@@ -54,7 +54,8 @@ class Config:
 
     # Notifications (app/notifications): links in messages point here, never at the Host
     # header of whatever request caused them.
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # localhost, not 127.0.0.1: passkeys work on a domain or localhost, never on an IP address.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # "console" prints mail instead
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)
@@ -95,6 +96,12 @@ class Config:
     RATELIMIT_CHALLENGES_PER_CLIENT = os.environ.get(
         "RATELIMIT_CHALLENGES_PER_CLIENT", "30 per minute"
     )
+    # Emailed sign-in (and address confirmation) links: every request sends a mail, so each
+    # one counts, per client and per email address (app/accounts/links.py).
+    RATELIMIT_LINKS_PER_CLIENT = os.environ.get("RATELIMIT_LINKS_PER_CLIENT", "10 per hour")
+    RATELIMIT_LINKS_PER_EMAIL = os.environ.get("RATELIMIT_LINKS_PER_EMAIL", "5 per hour")
+    # Citizens' accounts made with a passkey, per client (each one that succeeds counts).
+    RATELIMIT_ACCOUNTS_PER_CLIENT = os.environ.get("RATELIMIT_ACCOUNTS_PER_CLIENT", "10 per hour")
     # Proxies in front that append the client's address to X-Forwarded-For (0: none, the
     # peer is the client). Without it, behind a proxy every client shares one limit.
     RATELIMIT_PROXY_COUNT = _int("RATELIMIT_PROXY_COUNT", 0)
@@ -106,6 +113,10 @@ class Config:
     # and this long after signing in whatever the activity.
     STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
     STAFF_ABSOLUTE_HOURS = _int("STAFF_ABSOLUTE_HOURS", 12)
+    # A citizen's own account: often a shared or borrowed phone, so not much longer than
+    # staff when idle; a week at most.
+    CITIZEN_IDLE_MINUTES = _int("CITIZEN_IDLE_MINUTES", 60)
+    CITIZEN_ABSOLUTE_HOURS = _int("CITIZEN_ABSOLUTE_HOURS", 24 * 7)
     # Passkeys (WebAuthn). The relying party id is the site's domain (no scheme or port);
     # browsers accept only a domain or "localhost", never an IP address such as 127.0.0.1.
     # Empty: taken from the request's host, and the origin from its URL — fine for the demo,
@@ -115,6 +126,14 @@ class Config:
     # Space-separated origins (scheme://host[:port]) passkey answers may come from.
     WEBAUTHN_ORIGINS = tuple(filter(None, os.environ.get("WEBAUTHN_ORIGINS", "").split()))
     WEBAUTHN_CHALLENGE_SECONDS = _int("WEBAUTHN_CHALLENGE_SECONDS", 300)
+    # A facilitator's registered filing device (app/facilitation/devices.py) signs complaints
+    # queued offline for this many days after it is registered; then it is registered again.
+    FILING_DEVICE_DAYS = _int("FILING_DEVICE_DAYS", 30)
+    # A facilitator records when the complainant agreed that they file for them: not in the
+    # future, and at most this many days ago (an older "consent" is most likely a typo).
+    CONSENT_MAX_AGE_DAYS = _int("CONSENT_MAX_AGE_DAYS", 365)
+    # A staff invitation (app/accounts/invitations.py) works once, for this many days.
+    INVITATION_DAYS = _int("INVITATION_DAYS", 7)
     TESTING = False
     DEBUG = False
 

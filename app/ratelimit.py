@@ -165,3 +165,43 @@ def challenge_requests(view: F) -> F:
     from app.extensions import limiter
 
     return limiter.limit(setting("RATELIMIT_CHALLENGES_PER_CLIENT"), methods=["POST"])(view)
+
+
+def email_key() -> str:
+    """The limiter's key for the address a link is sent to: normalised, then hashed."""
+    return keyed_hash("email", request.form.get("email", "").strip().lower())
+
+
+def link_requests(view: F) -> F:
+    """Limit emailed links (sign-in, address confirmation) per client and per address.
+
+    Every POST counts, not only failures: each one may send a mail, and the limit per address
+    keeps anyone from filling someone's inbox through us.
+    """
+    from app.extensions import limiter
+
+    per_client = limiter.shared_limit(
+        setting("RATELIMIT_LINKS_PER_CLIENT"), "links-client", methods=["POST"]
+    )
+    per_email = limiter.shared_limit(
+        setting("RATELIMIT_LINKS_PER_EMAIL"),
+        "links-email",
+        key_func=email_key,
+        methods=["POST"],
+        exempt_when=no_email_sent,
+    )
+    return per_client(per_email(view))
+
+
+def succeeded(response: Response) -> bool:
+    """deduct_when for limits on things made: only a request that made one counts."""
+    return response.status_code < 400
+
+
+def account_creations(view: F) -> F:
+    """Limit citizens' accounts made with a passkey per client (no CAPTCHA, ever)."""
+    from app.extensions import limiter
+
+    return limiter.limit(
+        setting("RATELIMIT_ACCOUNTS_PER_CLIENT"), methods=["POST"], deduct_when=succeeded
+    )(view)

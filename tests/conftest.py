@@ -175,26 +175,80 @@ def make_complaint(app, db):
 def sign_in_as(app, db):
     """Factory: sign_in_as(client, Role.OFFICER, agency="32.73") → the new user's id.
 
-    Creates a staff user (a fresh email each call) and signs `client` in through a real
-    single-use link, so tests use the same path as people do.
+    Creates a staff user (a fresh email each call) and signs `client` in with one of its
+    recovery codes on /masuk/kode-pemulihan, so tests use the same path as people do (staff
+    cannot use emailed links; a passkey needs a browser or tests/accounts' Authenticator).
     """
     from app.accounts.models import Role
-    from app.accounts.operations import create_user, issue_sign_in_link
+    from app.accounts.operations import create_user
+    from app.accounts.recovery import create_codes
 
     made = iter(range(1, 10_000))
 
-    def sign_in(client, role=Role.VERIFIER, agency=None, name="Staf Contoh", region=None) -> int:
+    def sign_in(
+        client, role=Role.VERIFIER, agency=None, name="Staf Contoh", region=None, organisation=None
+    ) -> int:
+        """`organisation`: a facilitator's organisation, by name (made the first time)."""
         with app.app_context():
-            user = create_user(f"staf{next(made)}@example.go.id", name, role, agency, region)
-            token = issue_sign_in_link(user)
+            if role is Role.FACILITATOR and organisation is None:
+                organisation = "Organisasi Contoh"
+            found = _organisation(organisation) if organisation else None
+            user = create_user(f"staf{next(made)}@example.go.id", name, role, agency, region, found)
+            code = create_codes(user)[0]
             db.session.commit()
-            user_id = user.id
-        page = client.get(f"/masuk/{token}")
-        response = client.post(f"/masuk/{token}", data={"csrf_token": _token_in(page)})
+            user_id, email = user.id, user.email
+        page = client.get("/masuk/kode-pemulihan")
+        response = client.post(
+            "/masuk/kode-pemulihan",
+            data={"csrf_token": _token_in(page), "email": email, "code": code},
+        )
         assert response.status_code in (302, 303), response.status_code
+        with client.session_transaction() as session:
+            session.pop("_flashes", None)  # "you signed in with a recovery code": not news here
         return user_id
 
     return sign_in
+
+
+@pytest.fixture
+def sign_in_citizen(app, db):
+    """Factory: sign_in_citizen(client, email=None, name="Warga Contoh") → the new citizen
+    account's id, signed in through a real emailed link (/masuk/<token>), as people do. With
+    no `email`, a fresh one; email=False: an account without an address (the link is issued
+    straight to the account, as one could be for an address since removed)."""
+    from app.accounts.models import Role, User
+    from app.accounts.operations import LINK_MINUTES, issue_sign_in_link
+
+    made = iter(range(1, 10_000))
+
+    def sign_in(client, email=None, name="Warga Contoh") -> int:
+        with app.app_context():
+            address = None if email is False else (email or f"warga{next(made)}@example.org")
+            user = User(email=address, name=name, role=Role.CITIZEN)
+            _db.session.add(user)
+            _db.session.flush()
+            token = issue_sign_in_link(user, LINK_MINUTES)
+            _db.session.commit()
+            user_id = user.id
+        page = client.get(f"/masuk/{token}")
+        response = client.post(f"/masuk/{token}", data={"csrf_token": _token_in(page)})
+        assert response.status_code == 303, response.status_code
+        assert response.headers["Location"].endswith("/akun")
+        return user_id
+
+    return sign_in
+
+
+def _organisation(name: str):
+    """The organisation with this name, made (and flushed) the first time it is asked for."""
+    from app.accounts.models import Organisation
+
+    found = _db.session.scalar(_db.select(Organisation).where(Organisation.name == name))
+    if found is None:
+        found = Organisation(name=name)
+        _db.session.add(found)
+        _db.session.flush()
+    return found
 
 
 def _token_in(response) -> str:

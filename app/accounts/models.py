@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,8 @@ class Role(TitledEnum):
     OFFICER = "officer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    FACILITATOR = "facilitator"  # files complaints on behalf of others, for an organisation
+    CITIZEN = "citizen"  # an optional account of someone who reports; never staff
 
 
 Role.TITLES = {
@@ -26,7 +29,31 @@ Role.TITLES = {
     Role.OFFICER: _l("Agency officer"),
     Role.SUPERVISOR: _l("Supervisor"),
     Role.ADMIN: _l("Administrator"),
+    Role.FACILITATOR: _l("Facilitator"),
+    Role.CITIZEN: _l("Citizen"),
 }
+
+# Everyone invited by an administrator; they sign in with passkeys (recovery codes as the
+# backup), never with an emailed link. Citizens make their own accounts.
+STAFF_ROLES = frozenset(role for role in Role if role is not Role.CITIZEN)
+
+
+def new_passkey_handle() -> bytes:
+    """A WebAuthn user handle: random, so it says nothing about the person (not even an id)."""
+    return secrets.token_bytes(32)
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A community organisation whose facilitators file for people who cannot file
+    themselves: a village cadre group, a disability organisation, an NGO."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(150), unique=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+
+    region: Mapped[Region | None] = relationship(lazy="joined")
 
 
 class User(TimestampMixin, db.Model):
@@ -37,18 +64,36 @@ class User(TimestampMixin, db.Model):
         # A verifier may work for one region (a provincial or regency/city administrator);
         # one without a region is a national verifier. Nobody else has a region.
         CheckConstraint("region_code IS NULL OR role = 'verifier'", name="region_by_role"),
+        # A facilitator files for exactly one organisation; nobody else belongs to one.
+        CheckConstraint(
+            "(role = 'facilitator') = (organisation_id IS NOT NULL)", name="organisation_by_role"
+        ),
+        # Staff are reached by email; a citizen may have an account with passkeys only.
+        CheckConstraint("email IS NOT NULL OR role = 'citizen'", name="email_unless_citizen"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(str_enum(Role))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), default=None)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True, default=None
+    )
     active: Mapped[bool] = mapped_column(default=True)
+    # The WebAuthn user handle of this account's passkeys (see new_passkey_handle).
+    passkey_handle: Mapped[bytes] = mapped_column(
+        LargeBinary(64), unique=True, default=new_passkey_handle
+    )
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
     region: Mapped[Region | None] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
 
     def covers(self, region_code: str) -> bool:
         """Whether a complaint in `region_code` is within this user's region (if any)."""
@@ -58,21 +103,90 @@ class User(TimestampMixin, db.Model):
 
 
 class SignInLink(TimestampMixin, db.Model):
-    """A link that signs one user in once, before it expires. Only its hash is stored."""
+    """A link that signs one citizen in once, before it expires. Only its hash is stored.
+
+    Sent to an email address: either an account's (user_id), or one with no account yet
+    (email only), whose account is made when the link is used — so an address is proven
+    before any account carries it.
+    """
 
     __tablename__ = "sign_in_links"
+    __table_args__ = (
+        CheckConstraint("user_id IS NOT NULL OR email IS NOT NULL", name="user_or_email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()
+
+
+class Invitation(TimestampMixin, db.Model):
+    """An administrator's invitation to join as staff: a single-use, expiring link (only its
+    hash is stored) with which the invitee registers a passkey; the account is made then."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint("role <> 'citizen'", name="staff_only"),
+        CheckConstraint("(role = 'officer') = (agency_id IS NOT NULL)", name="agency_by_role"),
+        CheckConstraint("region_code IS NULL OR role = 'verifier'", name="region_by_role"),
+        CheckConstraint(
+            "(role = 'facilitator') = (organisation_id IS NOT NULL)", name="organisation_by_role"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), default=None)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), default=None)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), default=None
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The account the invitation became, once used.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+    region: Mapped[Region | None] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class FilingDevice(TimestampMixin, db.Model):
+    """A facilitator's device allowed to send complaints queued offline in their name.
+
+    The device holds a non-extractable private key (WebCrypto); the server keeps its public
+    key. A complaint queued while the facilitator was signed in is signed on the device, so it
+    keeps its attribution when it is sent later, even after the session has ended.
+    """
+
+    __tablename__ = "filing_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # SubjectPublicKeyInfo, DER
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship()
 
 
 class StaffSession(TimestampMixin, db.Model):
-    """One staff sign-in, held on the server so it can time out and be ended there.
+    """One sign-in (staff or citizen: the table keeps its first name), held on the server so
+    it can time out and be ended there.
 
     Flask's signed cookie cannot be taken back once issued; so the cookie carries only a
     random token, and this row (found by the token's SHA-256) decides whether it still
@@ -123,7 +237,7 @@ class PasskeyChallenge(TimestampMixin, db.Model):
 
 
 class RecoveryCode(TimestampMixin, db.Model):
-    """One of a staff member's one-time recovery codes; only a keyed hash of it is stored
+    """One of an account's one-time recovery codes; only a keyed hash of it is stored
     (app/accounts/recovery.py says why a fast hash suffices). Used codes are kept, marked."""
 
     __tablename__ = "recovery_codes"

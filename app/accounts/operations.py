@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 
 from sqlalchemy import select, update
 
-from app.accounts.models import Role, SignInLink, User
+from app.accounts.models import Organisation, Role, SignInLink, User
 from app.db import utcnow
 from app.directory.models import Agency, Region
 from app.extensions import db
@@ -37,6 +37,7 @@ def create_user(
     role: Role,
     agency_code: str | None = None,
     region_code: str | None = None,
+    organisation: Organisation | None = None,
 ) -> User:
     email = email.strip().lower()
     if "@" not in email:
@@ -57,7 +58,18 @@ def create_user(
         region = db.session.get(Region, region_code.strip())
         if region is None:
             raise AccountError(f"no region with the code {region_code!r}")
-    user = User(email=email, name=name.strip() or email, role=role, agency=agency, region=region)
+    if role is Role.FACILITATOR and organisation is None:
+        raise AccountError("a facilitator needs an organisation")
+    if organisation is not None and role is not Role.FACILITATOR:
+        raise AccountError("only facilitators belong to an organisation")
+    user = User(
+        email=email,
+        name=name.strip() or email,
+        role=role,
+        agency=agency,
+        region=region,
+        organisation=organisation,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -77,7 +89,12 @@ def issue_sign_in_link(user: User, minutes: int = LINK_MINUTES) -> str:
 
 def usable_link(token: str) -> SignInLink | None:
     link = db.session.scalar(select(SignInLink).where(SignInLink.token_hash == _hash(token)))
-    if link is None or link.used_at is not None or not link.user.active:
+    if link is None or link.used_at is not None:
+        return None
+    user = link.user
+    # Staff sign in with passkeys (recovery codes as the backup), never with a link: a
+    # mailbox is easier to break into than a device, and staff see other people's reports.
+    if user is not None and (not user.active or user.is_staff):
         return None
     expires = link.expires_at
     if expires.tzinfo is None:  # SQLite hands back naive datetimes

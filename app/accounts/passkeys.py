@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -28,7 +29,6 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -57,8 +57,10 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from app.accounts import bp
-from app.accounts.models import PasskeyChallenge, PasskeyCredential, Role, User
-from app.accounts.views import begin_staff_session
+from app.accounts.links import LinkRequestForm
+from app.accounts.models import STAFF_ROLES, PasskeyChallenge, PasskeyCredential, User
+from app.accounts.pages import account_url
+from app.accounts.views import begin_staff_session, home_for
 from app.db import utcnow
 from app.extensions import db
 from app.ratelimit import challenge_requests
@@ -174,8 +176,8 @@ def not_checked() -> Response:
 
 
 def user_handle(user: User) -> bytes:
-    """The WebAuthn user handle: our opaque numeric id, never a name or an email."""
-    return str(user.id).encode()
+    """The WebAuthn user handle: random bytes of the account, never a name or an email."""
+    return user.passkey_handle
 
 
 def passkeys_of(user: User) -> list[PasskeyCredential]:
@@ -199,16 +201,17 @@ def _transports(names: str) -> list[AuthenticatorTransport]:
     return [known[name] for name in names.split() if name in known]
 
 
-@bp.post("/staf/passkey/opsi")
-@staff(*Role)
-def registration_options() -> Response:
-    user: User = g.user
+def registration_options(
+    handle: bytes, user_name: str, display_name: str, existing: list[PasskeyCredential]
+) -> Response:
+    """Options for creating a passkey for the account with `handle` (which may not exist
+    yet: an invitee or a new citizen), with a fresh challenge kept under REGISTERING."""
     options = generate_registration_options(
         rp_id=rp_id(),
         rp_name=current_app.config["WEBAUTHN_RP_NAME"],
-        user_name=user.email,
-        user_id=user_handle(user),
-        user_display_name=user.name,
+        user_name=user_name,
+        user_id=handle,
+        user_display_name=display_name,
         challenge=new_challenge(REGISTERING),
         timeout=current_app.config["WEBAUTHN_CHALLENGE_SECONDS"] * 1000,
         authenticator_selection=AuthenticatorSelectionCriteria(
@@ -219,16 +222,25 @@ def registration_options() -> Response:
             PublicKeyCredentialDescriptor(
                 id=passkey.credential_id, transports=_transports(passkey.transports)
             )
-            for passkey in passkeys_of(user)
+            for passkey in existing
         ],
     )
     return _options_response(options)
 
 
-@bp.post("/staf/passkey/daftar")
-@staff(*Role)
-def register() -> Response | tuple[Response, int]:
-    user: User = g.user
+@dataclass(frozen=True)
+class NewPasskey:
+    """A verified registration, not stored yet (see store_passkey)."""
+
+    credential_id: bytes
+    public_key: bytes
+    sign_count: int
+    transports: str
+
+
+def verified_registration() -> NewPasskey | Response:
+    """The passkey this request registers, checked against this session's challenge, our
+    origin and rp id; or the translated JSON error to answer with. Stores nothing."""
     challenge = take_challenge(REGISTERING)
     if challenge is None:
         return expired()
@@ -253,20 +265,83 @@ def register() -> Response | tuple[Response, int]:
     )
     if taken is not None:
         return json_error(400, _("This passkey is already registered."))
-    count = db.session.scalar(select(func.count()).where(PasskeyCredential.user_id == user.id))
     transports = " ".join(t.value for t in credential.response.transports or [])
-    db.session.add(
-        PasskeyCredential(
-            user_id=user.id,
-            credential_id=verified.credential_id,
-            public_key=verified.credential_public_key,
-            sign_count=verified.sign_count,
-            transports=transports[:200],
-            name=_("Passkey %(number)s", number=(count or 0) + 1)[:MAX_NAME],
-        )
+    return NewPasskey(
+        verified.credential_id, verified.credential_public_key, verified.sign_count, transports
     )
+
+
+def store_passkey(user: User, new: NewPasskey) -> PasskeyCredential:
+    """Keep `new` as one of `user`'s passkeys, named "Passkey N" (the caller commits)."""
+    count = db.session.scalar(select(func.count()).where(PasskeyCredential.user_id == user.id))
+    passkey = PasskeyCredential(
+        user_id=user.id,
+        credential_id=new.credential_id,
+        public_key=new.public_key,
+        sign_count=new.sign_count,
+        transports=new.transports[:200],
+        name=_("Passkey %(number)s", number=(count or 0) + 1)[:MAX_NAME],
+    )
+    db.session.add(passkey)
+    db.session.flush()
+    return passkey
+
+
+# The signed-in user's own passkeys: the bodies below serve staff (the /staf routes here) and
+# citizens (the /akun routes in app/accounts/citizens.py) alike; app/accounts/pages.py says
+# where each kind of account finds them.
+
+
+def own_registration_options() -> Response:
+    """Options for adding a passkey to the signed-in account."""
+    user: User = g.user
+    name = user.email or user.name or _("Suara Warga account")
+    return registration_options(user_handle(user), name, user.name or name, passkeys_of(user))
+
+
+def add_passkey() -> Response | tuple[Response, int]:
+    """Store the verified passkey for the signed-in account."""
+    new = verified_registration()
+    if isinstance(new, Response):
+        return new
+    store_passkey(g.user, new)
     db.session.commit()
-    return jsonify({"redirect": url_for("accounts.home", added=1)})
+    return jsonify({"redirect": account_url("home", added=1)})
+
+
+def rename(passkey_id: int) -> Response | str:
+    passkey = _own_passkey(passkey_id)
+    form = PasskeyNameForm(data={"name": passkey.name} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        passkey.name = form.name.data.strip()
+        db.session.commit()
+        return redirect(account_url("home"), code=303)
+    return render_template("accounts/passkey_rename.html", form=form, passkey=passkey)
+
+
+def remove(passkey_id: int) -> Response | str:
+    """GET asks for confirmation (so a stray click removes nothing); POST removes. The page
+    warns when it is the last passkey, and says what else still signs the account in."""
+    passkey = _own_passkey(passkey_id)
+    form = RemovePasskeyForm()
+    if form.validate_on_submit():
+        db.session.delete(passkey)
+        db.session.commit()
+        return redirect(account_url("home", removed=1), code=303)
+    last = len(passkeys_of(g.user)) == 1
+    return render_template("accounts/passkey_remove.html", form=form, passkey=passkey, last=last)
+
+
+@bp.post("/staf/passkey/opsi")
+@staff(*STAFF_ROLES)
+def staff_registration_options() -> Response:
+    return own_registration_options()
+
+
+@bp.post("/staf/passkey/daftar")
+@staff(*STAFF_ROLES)
+def register() -> Response | tuple[Response, int]:
+    return add_passkey()
 
 
 def _own_passkey(passkey_id: int) -> PasskeyCredential:
@@ -278,29 +353,15 @@ def _own_passkey(passkey_id: int) -> PasskeyCredential:
 
 
 @bp.route("/staf/passkey/<int:passkey_id>/nama", methods=["GET", "POST"])
-@staff(*Role)
+@staff(*STAFF_ROLES)
 def rename_passkey(passkey_id: int) -> Response | str:
-    passkey = _own_passkey(passkey_id)
-    form = PasskeyNameForm(data={"name": passkey.name} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        passkey.name = form.name.data.strip()
-        db.session.commit()
-        return redirect(url_for("accounts.home"), code=303)
-    return render_template("accounts/passkey_rename.html", form=form, passkey=passkey)
+    return rename(passkey_id)
 
 
 @bp.route("/staf/passkey/<int:passkey_id>/hapus", methods=["GET", "POST"])
-@staff(*Role)
+@staff(*STAFF_ROLES)
 def remove_passkey(passkey_id: int) -> Response | str:
-    """GET asks for confirmation (so a stray click removes nothing); POST removes."""
-    passkey = _own_passkey(passkey_id)
-    form = RemovePasskeyForm()
-    if form.validate_on_submit():
-        db.session.delete(passkey)
-        db.session.commit()
-        return redirect(url_for("accounts.home", removed=1), code=303)
-    last = len(passkeys_of(g.user)) == 1
-    return render_template("accounts/passkey_remove.html", form=form, passkey=passkey, last=last)
+    return remove(passkey_id)
 
 
 # --- signing in ------------------------------------------------------------------------------
@@ -309,8 +370,9 @@ def remove_passkey(passkey_id: int) -> Response | str:
 @bp.get("/masuk")
 @public
 def passkey_sign_in() -> str:
-    recovery = "accounts.recovery_sign_in" in current_app.view_functions
-    return render_template("accounts/passkey_sign_in.html", recovery=recovery)
+    """One sign-in page for everyone: a passkey (also offered in the email field's autofill,
+    where the browser can), an emailed link for citizens, or a recovery code."""
+    return render_template("accounts/passkey_sign_in.html", form=LinkRequestForm())
 
 
 @bp.post("/masuk/passkey/opsi")
@@ -369,4 +431,4 @@ def authenticate() -> Response | tuple[Response, int]:
     passkey.sign_count = verified.new_sign_count
     passkey.last_used_at = utcnow()
     begin_staff_session(passkey.user)  # commits the passkey's new counter with the session
-    return jsonify({"redirect": url_for("accounts.home")})
+    return jsonify({"redirect": home_for(passkey.user)})

@@ -1,4 +1,5 @@
-"""One-time recovery codes: the staff sign-in that needs no passkey-capable device.
+"""One-time recovery codes: the sign-in that needs no passkey-capable device (staff, and
+citizens' accounts).
 
 A set is 10 codes like K7M3Q-9XDHP (10 characters from the tracking codes' unambiguous
 alphabet, read aloud or typed from paper without mixing up 0/O or 1/I/L). A code is shown
@@ -13,6 +14,11 @@ a single guess. Someone holding both the database and the key could grind throug
 code with enough GPUs; a slow hash would only multiply that, while making every sign-in
 attempt (and every guess an attacker sends us) cost real CPU. Someone with both already has
 the keys to the service; the remedy then is a new SECRET_KEY and new codes for everyone.
+
+A code is used with its account's email address. A citizen's account may have none: then
+the code alone (/masuk/kode-pemulihan?tanpa-email=1) finds its account, among citizens'
+accounts without an address only. That loses the per-account limit (there is no address to
+count by); the limit per client stays, and 48 bits per code keep guessing out of reach.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import partial
 
-from flask import Response, current_app, flash, g, redirect, render_template, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,8 +37,9 @@ from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import InputRequired
 
 from app.accounts import bp
-from app.accounts.models import RecoveryCode, Role, User
-from app.accounts.views import begin_staff_session
+from app.accounts.models import STAFF_ROLES, RecoveryCode, Role, User
+from app.accounts.pages import account_url
+from app.accounts.views import begin_staff_session, home_for
 from app.complaints import codes
 from app.db import utcnow
 from app.extensions import db
@@ -91,16 +99,19 @@ def codes_left(user: User) -> int:
 
 
 def find_code(email: str, code: str) -> RecoveryCode | None:
-    """The unused code `code` of the active account `email`, or None (for any reason)."""
+    """The unused code `code` of the active account `email` (with no email: of a citizen's
+    account without one), or None (for any reason)."""
     if len(codes.normalise(code)) != CODE_LENGTH:
         return None
+    email = email.strip().lower()
+    account = User.email == email if email else (User.email.is_(None) & (User.role == Role.CITIZEN))
     return db.session.scalar(
         select(RecoveryCode)
         .join(User, RecoveryCode.user_id == User.id)
         .where(
             RecoveryCode.code_hash == hash_code(code),
             RecoveryCode.used_at.is_(None),
-            User.email == email.strip().lower(),
+            account,
             User.active.is_(True),
         )
     )
@@ -147,9 +158,20 @@ class RecoverySignInForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
+class CodeOnlySignInForm(RecoverySignInForm):
+    """For a citizen's account without an email address: the code alone."""
+
+    email = None
+
+
 NO_MATCH = _l(
     "That email address and recovery code do not match, or the code has been used already. "
     "Check both and try again."
+)
+
+NO_MATCH_CODE = _l(
+    "That recovery code does not work: it is mistyped, used already, or belongs to an "
+    "account with an email address. Check it and try again."
 )
 
 
@@ -162,27 +184,35 @@ def recovery_codes_left(user: User) -> int:
     return codes_left(user)
 
 
-@bp.get("/staf/kode-pemulihan")
-@staff(*Role)
-def recovery_codes() -> str:
-    """Confirm before making a new set: the old codes stop working."""
+# The signed-in user's own codes: these bodies serve staff (the /staf routes here) and citizens
+# (the /akun routes in app/accounts/citizens.py) alike.
+
+
+def confirm_new_codes(welcome: bool = False) -> str:
+    """Confirm before making a new set: the old codes stop working. `welcome`: the first
+    page of a new citizen's account, which offers its first set."""
     return render_template(
-        "accounts/recovery_confirm.html", left=codes_left(g.user), form=CreateCodesForm()
+        "accounts/recovery_confirm.html",
+        left=codes_left(g.user),
+        form=CreateCodesForm(),
+        welcome=welcome,
     )
 
 
-@bp.post("/staf/kode-pemulihan")
-@staff(*Role)
-def create_recovery_codes() -> Response | tuple[str, int, dict[str, str]]:
+def show_new_codes() -> Response | tuple[str, int, dict[str, str]]:
     """Show the new codes in this response only: no redirect-after-post, because showing
     them again later would mean keeping them somewhere."""
     if not CreateCodesForm().validate_on_submit():
-        return redirect(url_for("accounts.recovery_codes"), code=303)
-    made = create_codes(g.user)
+        return redirect(account_url("recovery_codes"), code=303)
+    user: User = g.user
+    made = create_codes(user)
     db.session.commit()
-    text = "\n".join(
-        [_("Suara Warga recovery codes for %(email)s", email=g.user.email), "", *made, ""]
+    heading = (
+        _("Suara Warga recovery codes for %(email)s", email=user.email)
+        if user.email
+        else _("Suara Warga recovery codes")
     )
+    text = "\n".join([heading, "", *made, ""])
     return (
         render_template("accounts/recovery_codes.html", codes=made, text=text),
         200,
@@ -190,19 +220,35 @@ def create_recovery_codes() -> Response | tuple[str, int, dict[str, str]]:
     )
 
 
+@bp.get("/staf/kode-pemulihan")
+@staff(*STAFF_ROLES)
+def recovery_codes() -> str:
+    return confirm_new_codes()
+
+
+@bp.post("/staf/kode-pemulihan")
+@staff(*STAFF_ROLES)
+def create_recovery_codes() -> Response | tuple[str, int, dict[str, str]]:
+    return show_new_codes()
+
+
 @bp.route("/masuk/kode-pemulihan", methods=["GET", "POST"])
 @recovery_guesses
 @public
 def recovery_sign_in() -> Response | str | tuple[str, int]:
-    form = RecoverySignInForm()
+    """With the account's email and a code; `?tanpa-email=1`: a code alone, for a citizen's
+    account that has no email address."""
+    without_email = bool(request.args.get("tanpa-email"))
+    form = CodeOnlySignInForm() if without_email else RecoverySignInForm()
+    page = partial(render_template, "accounts/recovery_sign_in.html", form=form)
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("accounts/recovery_sign_in.html", form=form), status
-    user = redeem_code(form.email.data or "", form.code.data or "")
+        return page(), 422 if form.is_submitted() else 200
+    email = "" if without_email else (form.email.data or "")
+    user = redeem_code(email, form.code.data or "")
     if user is None:
         failed()  # wrong email, wrong or used code: one message, one limit
-        form.code.errors.append(NO_MATCH)
-        return render_template("accounts/recovery_sign_in.html", form=form), 422
+        form.code.errors.append(NO_MATCH_CODE if without_email else NO_MATCH)
+        return page(), 422
     begin_staff_session(user)  # commits the code's used_at with the new session
     flash(
         _(
@@ -212,4 +258,4 @@ def recovery_sign_in() -> Response | str | tuple[str, int]:
         ),
         FLASH,
     )
-    return redirect(url_for("accounts.home"), code=303)
+    return redirect(home_for(user), code=303)

@@ -1,11 +1,11 @@
-"""Staff sessions on the server: started at sign-in, checked on each staff request, ended at
-sign-out or when the account is disabled.
+"""Sessions on the server (staff and citizens' accounts): started at sign-in, checked on each
+request, ended at sign-out or when the account is disabled.
 
 The browser keeps only a random token in Flask's signed cookie; the database keeps its SHA-256
 in a StaffSession row. A signed cookie alone could not be taken back — a copy made before
 signing out would keep working — so the row, not the cookie, decides: a session counts while
 it is not ended, has seen a request within STAFF_IDLE_MINUTES, began within
-STAFF_ABSOLUTE_HOURS, and its user is still active.
+STAFF_ABSOLUTE_HOURS (CITIZEN_* for citizens' accounts), and its user is still active.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class Resolved:
 
     user: User | None
     timed_out: str | None = None
+    timed_out_user: User | None = None  # whose session timed out (their role sets the limits)
 
 
 def _hash(token: str) -> str:
@@ -45,12 +46,23 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite: naive
 
 
-def idle_limit() -> timedelta:
-    return timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+def idle_minutes(user: User) -> int:
+    """Staff: STAFF_IDLE_MINUTES; a citizen's own account: CITIZEN_IDLE_MINUTES."""
+    key = "STAFF_IDLE_MINUTES" if user.is_staff else "CITIZEN_IDLE_MINUTES"
+    return int(current_app.config[key])
 
 
-def absolute_limit() -> timedelta:
-    return timedelta(hours=current_app.config["STAFF_ABSOLUTE_HOURS"])
+def absolute_hours(user: User) -> int:
+    key = "STAFF_ABSOLUTE_HOURS" if user.is_staff else "CITIZEN_ABSOLUTE_HOURS"
+    return int(current_app.config[key])
+
+
+def idle_limit(user: User) -> timedelta:
+    return timedelta(minutes=idle_minutes(user))
+
+
+def absolute_limit(user: User) -> timedelta:
+    return timedelta(hours=absolute_hours(user))
 
 
 def start_session(user: User) -> str:
@@ -75,11 +87,12 @@ def resolve(token: str) -> Resolved:
     if not staff_session.user.active:
         return Resolved(None)
     now = utcnow()
-    if now - _aware(staff_session.created_at) >= absolute_limit():
-        return Resolved(None, ABSOLUTE)
+    user = staff_session.user
+    if now - _aware(staff_session.created_at) >= absolute_limit(user):
+        return Resolved(None, ABSOLUTE, user)
     last_seen = _aware(staff_session.last_seen_at)
-    if now - last_seen > idle_limit():
-        return Resolved(None, IDLE)
+    if now - last_seen > idle_limit(user):
+        return Resolved(None, IDLE, user)
     if now - last_seen >= TOUCH_EVERY:
         _touch(staff_session.id, now)
     return Resolved(staff_session.user)
@@ -131,11 +144,11 @@ def end_all_sessions(user: User) -> int:
     ).rowcount
 
 
-def _active(now: datetime) -> list[ColumnElement[bool]]:
+def _active(user: User, now: datetime) -> list[ColumnElement[bool]]:
     return [
         StaffSession.ended_at.is_(None),
-        StaffSession.last_seen_at >= now - idle_limit(),
-        StaffSession.created_at > now - absolute_limit(),
+        StaffSession.last_seen_at >= now - idle_limit(user),
+        StaffSession.created_at > now - absolute_limit(user),
     ]
 
 
@@ -144,7 +157,7 @@ def active_sessions(user: User) -> list[StaffSession]:
     return list(
         db.session.scalars(
             select(StaffSession)
-            .where(StaffSession.user_id == user.id, *_active(utcnow()))
+            .where(StaffSession.user_id == user.id, *_active(user, utcnow()))
             .order_by(StaffSession.created_at.desc())
         )
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, redirect, render_template, session, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.accounts import bp
 from app.accounts.forms import SignInForm, SignOutForm
-from app.accounts.models import Role, User
-from app.accounts.operations import redeem, usable_link
+from app.accounts.links import link_purpose, redeem_link, redeemed_notice
+from app.accounts.models import STAFF_ROLES, Role, User
+from app.accounts.operations import LINK_MINUTES, usable_link
 from app.accounts.sessions import end_session, start_session
 from app.extensions import db
 from app.ratelimit import failed, sign_in_guesses
@@ -20,7 +21,10 @@ STAFF_LINKS = [
     ("verification.queue", _l("Verification queue"), {Role.VERIFIER, Role.ADMIN}),
     ("inbox.index", _l("Agency inbox"), {Role.OFFICER}),
     ("oversight.index", _l("Oversight"), {Role.SUPERVISOR, Role.ADMIN, Role.VERIFIER}),
-    ("accounts.home", _l("My account"), set(Role)),
+    ("facilitation.index", _l("Reports you filed"), {Role.FACILITATOR}),
+    ("facilitation.devices", _l("Filing devices"), {Role.FACILITATOR}),
+    ("accounts.invitations", _l("Staff invitations"), {Role.ADMIN}),
+    ("accounts.home", _l("My account"), STAFF_ROLES),
 ]
 
 
@@ -54,6 +58,19 @@ def begin_staff_session(user: User) -> None:
     session[STAFF_SESSION] = staff_token
 
 
+def home_for(user: User) -> str:
+    """Where every sign-in lands (passkey, recovery code, link): a citizen's own account
+    page, or the staff start page."""
+    return url_for("accounts.citizen_home" if user.role is Role.CITIZEN else "accounts.home")
+
+
+def end_current_session() -> None:
+    """Sign-out: the server-side session ends, so no copy of the cookie works either."""
+    end_session(session.get(STAFF_SESSION))
+    db.session.commit()
+    session.clear()
+
+
 @bp.route("/masuk/<token>", methods=["GET", "POST"])
 @sign_in_guesses
 @public
@@ -61,27 +78,29 @@ def sign_in(token: str) -> Response | str | tuple[str, int]:
     """GET only shows a button: link scanners in mail clients must not use up the link."""
     form = SignInForm()
     if form.validate_on_submit():
-        user = redeem(token)
-        if user is not None:
+        redeemed = redeem_link(token)  # a citizen's sign-in, new account or new address
+        if redeemed is not None:
+            user, purpose = redeemed
             begin_staff_session(user)
-            return redirect(url_for("accounts.home"), code=303)
-    elif usable_link(token) is not None:
-        return render_template("accounts/sign_in.html", form=form)
+            notice = redeemed_notice(purpose, user)
+            if notice:
+                flash(notice, "account")
+            return redirect(home_for(user), code=303)
+    elif (link := usable_link(token)) is not None:
+        return render_template("accounts/sign_in.html", form=form, purpose=link_purpose(link))
     failed()  # unknown, used or expired: counts towards the guessing limit
-    return render_template("accounts/link_invalid.html"), 410
+    return render_template("accounts/link_invalid.html", link_minutes=LINK_MINUTES), 410
 
 
 @bp.get("/staf")
-@staff(*Role)
+@staff(*STAFF_ROLES)
 def home() -> str:
     return render_template("accounts/home.html", user=g.user, form=SignOutForm())
 
 
 @bp.post("/keluar")
-@staff(*Role)
+@staff(*STAFF_ROLES)
 def sign_out() -> Response:
     if SignOutForm().validate_on_submit():
-        end_session(session.get(STAFF_SESSION))  # so no copy of the cookie works either
-        db.session.commit()
-        session.clear()
+        end_current_session()
     return redirect(url_for("web.home"), code=303)

@@ -37,6 +37,27 @@ COMPLAINT_FIELDS = {
     "name": {"type": "string", "maxLength": 120},
     "email": {"type": "string", "format": "email"},
     "phone": {"type": "string", "description": "Indonesian phone number"},
+    # Filing on someone's behalf (app/facilitation): only for a signed-in facilitator or a
+    # facilitator's registered filing device; from anyone else any of these is a 422.
+    "filing_for": {
+        "type": "string",
+        "enum": ["myself", "someone_else"],
+        "description": "Facilitators only: who the complaint is for (left out: myself). "
+        "With someone_else, consent_method, consent_on and organisation_shown are required "
+        "and email/phone may be left out; with myself they are ignored.",
+    },
+    "consent_method": {"type": "string", "enum": ["spoken", "written", "thumbprint"]},
+    "consent_on": {
+        "type": "string",
+        "format": "date",
+        "description": "When the complainant agreed: not in the future, within "
+        "CONSENT_MAX_AGE_DAYS (365)",
+    },
+    "organisation_shown": {
+        "type": "string",
+        "enum": ["yes", "no"],
+        "description": "Whether the agency may see the facilitator's organisation",
+    },
 }
 REQUIRED = ["type", "title", "description", "region_code", "category", "privacy"]
 
@@ -80,6 +101,28 @@ TRACKING_SECRET = {
     "required": False,
     "schema": {"type": "string"},
 }
+
+# A complaint a facilitator queued offline, signed on their registered filing device when it
+# was queued (app/facilitation/devices.py describes the message).
+FILING_DEVICE_HEADERS = [
+    {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+    for name, description in (
+        ("X-Filing-Device", "The id of the facilitator's registered filing device"),
+        ("X-Filing-Signed-At", "When the device signed it (ISO 8601, UTC)"),
+        (
+            "X-Filing-Signature",
+            "ECDSA P-256 / SHA-256 signature (raw r||s, base64url) of suara-warga-filing-v1, "
+            "the Idempotency-Key, the signing time, the device id and the SHA-256 of the "
+            "fields, one per line",
+        ),
+    )
+]
 
 LANGUAGE = {
     "name": "Accept-Language",
@@ -156,6 +199,7 @@ def document() -> dict:
                             "schema": {"type": "string", "format": "uuid"},
                         },
                         LANGUAGE,
+                        *FILING_DEVICE_HEADERS,
                     ],
                     "requestBody": {
                         "required": True,
@@ -198,7 +242,10 @@ def document() -> dict:
                         "403": _error("A cross-site request"),
                         "413": _error("A file over 10 MB, or a request over 30.5 MB"),
                         "415": _error("Neither JSON nor multipart"),
-                        "422": _error("Invalid fields, or the key was used for another body"),
+                        "422": _error(
+                            "Invalid fields, the key was used for another body, or on-behalf "
+                            "fields from someone who is not a facilitator"
+                        ),
                     },
                 }
             },
@@ -352,6 +399,14 @@ def document() -> dict:
                         },
                         "status": {"type": "string", "examples": ["received"]},
                         "status_url": {"type": "string", "format": "uri"},
+                        "attributed": {
+                            "type": "boolean",
+                            "description": "Only when X-Filing-Signature was sent: whether the "
+                            "complaint was filed with the facilitator whose device signed it. "
+                            "false: the signature did not count (a revoked or expired device, "
+                            "an ended account, changed content); the complaint was filed all "
+                            "the same, without the facilitator and the consent record.",
+                        },
                     },
                     "required": ["tracking_code", "secret", "status", "status_url"],
                 },

@@ -15,7 +15,7 @@ from app.directory.models import Agency, Category, Region
 from app.extensions import db
 
 if TYPE_CHECKING:
-    from app.accounts.models import User
+    from app.accounts.models import Organisation, User
 
 
 class TitledEnum(enum.StrEnum):
@@ -105,6 +105,7 @@ class EventKind(TitledEnum):
     REOPENED = "reopened"
     CLOSED = "closed"
     ESCALATED = "escalated"  # the deadline passed: the sweep (app/deadlines) tells supervisors
+    CLAIMED = "claimed"  # the complainant added it to their own account (not a state change)
 
 
 EventKind.TITLES = {
@@ -124,6 +125,22 @@ EventKind.TITLES = {
     EventKind.REOPENED: _l("The reporter reopened it"),
     EventKind.CLOSED: _l("Closed"),
     EventKind.ESCALATED: _l("The deadline passed: escalated to the supervisor"),
+    EventKind.CLAIMED: _l("The complainant added it to their account"),
+}
+
+
+class ConsentMethod(TitledEnum):
+    """How a complainant agreed that a facilitator files for them."""
+
+    SPOKEN = "spoken"
+    WRITTEN = "written"
+    THUMBPRINT = "thumbprint"
+
+
+ConsentMethod.TITLES = {
+    ConsentMethod.SPOKEN: _l("Spoken"),
+    ConsentMethod.WRITTEN: _l("Written and signed"),
+    ConsentMethod.THUMBPRINT: _l("Thumbprint"),
 }
 
 
@@ -155,6 +172,14 @@ class Complaint(TimestampMixin, db.Model):
         CheckConstraint(
             "(privacy = 'public') OR (secret_hash IS NOT NULL)", name="secret_unless_public"
         ),
+        # Filed on someone's behalf exactly when their consent is on record.
+        CheckConstraint(
+            "(facilitator_id IS NULL) = (consent_method IS NULL)", name="consent_when_facilitated"
+        ),
+        CheckConstraint(
+            "(facilitator_id IS NULL) = (organisation_id IS NULL)",
+            name="organisation_when_facilitated",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,6 +203,23 @@ class Complaint(TimestampMixin, db.Model):
     # only while escalated_on > due_on: any new deadline lies after it (app/deadlines/rules.py).
     escalated_on: Mapped[date | None]
     support_count: Mapped[int] = mapped_column(default=1)
+    # The citizen account it belongs to: filed while signed in, or claimed later with its
+    # tracking code and secret. Never shown to agencies (an anonymous report stays anonymous).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Filed by a facilitator on the complainant's behalf, for an organisation, with consent.
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), index=True, default=None
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), default=None
+    )
+    consent_method: Mapped[ConsentMethod | None] = mapped_column(
+        str_enum(ConsentMethod), default=None
+    )
+    consent_on: Mapped[date | None] = mapped_column(default=None)
+    # Whether the complainant agreed that the agency sees "filed via <organisation>".
+    organisation_shown: Mapped[bool] = mapped_column(default=False)
     # Optimistic locking: two staff acting on one complaint at once cannot both win.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -187,6 +229,9 @@ class Complaint(TimestampMixin, db.Model):
     category: Mapped[Category] = relationship(lazy="joined")
     agency: Mapped[Agency | None] = relationship(lazy="joined")
     reporter: Mapped[Reporter | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
+    organisation: Mapped[Organisation | None] = relationship()
     # The earlier complaint about the same problem this one was joined to (status merged).
     merged_into: Mapped[Complaint | None] = relationship(remote_side=[id])
     attachments: Mapped[list[Attachment]] = relationship(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from app.complaints.models import (
     Complaint,
     ComplaintEvent,
     ComplaintType,
+    ConsentMethod,
     EventKind,
     Privacy,
     Reporter,
@@ -22,6 +25,20 @@ from app.complaints.models import (
 from app.complaints.signals import complaint_received
 from app.db import utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Facilitation:
+    """A complaint filed by a facilitator on the complainant's behalf, with their consent on
+    record (app/facilitation). The organisation is the facilitator's at filing time."""
+
+    facilitator: User
+    consent_method: ConsentMethod
+    consent_on: date
+    organisation_shown: bool  # the complainant agreed that the agency sees the organisation
 
 
 def _unused_tracking_code() -> str:
@@ -38,13 +55,22 @@ def create_complaint(
     locale: str,
     attachments: list[Attachment] = (),  # type: ignore[assignment]
     secret: str | None = None,
+    owner: User | None = None,
+    facilitation: Facilitation | None = None,
 ) -> tuple[Complaint, str]:
     """File a complaint from validated answers; returns it and its secret.
 
     Every complaint gets a secret: it proves its holder is the reporter (to reply, confirm or
     reopen), and for a confidential or anonymous complaint it is also the key to its content.
     `secret` lets a caller choose it (the API derives it from the Idempotency-Key).
+    `owner`: the signed-in citizen filing it, whose account then lists it.
+    `facilitation`: filed by a facilitator for someone else; recorded in the same row, so a
+    complaint is never on record without its consent.
     """
+    if facilitation is not None and (
+        owner is not None or facilitation.facilitator.organisation_id is None
+    ):
+        raise ValueError("a facilitated complaint needs a facilitator with an organisation")
     privacy = Privacy(data["privacy"])
     contact = {k: data.get(k) for k in ("name", "email", "phone")}
     reporter = Reporter(**contact) if any(contact.values()) else None
@@ -63,7 +89,15 @@ def create_complaint(
         reporter=reporter,
         locale=locale,
         channel=channel,
+        owner=owner,
+        claimed_at=utcnow() if owner is not None else None,
     )
+    if facilitation is not None:
+        complaint.facilitator = facilitation.facilitator
+        complaint.organisation_id = facilitation.facilitator.organisation_id
+        complaint.consent_method = facilitation.consent_method
+        complaint.consent_on = facilitation.consent_on
+        complaint.organisation_shown = facilitation.organisation_shown
     db.session.add(complaint)
     for attachment in attachments:
         attachment.draft_id = None

@@ -1,7 +1,11 @@
 """`flask demo load` and `flask demo links`: try every role on localhost.
 
-`load` is what `make run` calls every time: it adds the demo staff and complaints once and
-prints fresh sign-in links on every run; `links` only prints fresh links.
+`load` is what `make run` calls every time: it adds the demo accounts and complaints once
+and prints fresh ways in on every run; `links` only prints fresh ones. Staff sign in with
+passkeys or recovery codes (never links), so each staff account gets one fresh recovery code
+for /masuk/kode-pemulihan (making a new set: earlier printed codes stop working); the citizen
+gets a one-time sign-in link. Everything points at http://localhost: passkeys work on a
+domain name (localhost counts) but never on an IP address such as 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.accounts.cli import sign_in_path
+from app.accounts.cli import recovery_sign_in_path, sign_in_path
 from app.accounts.models import User
 from app.accounts.operations import issue_sign_in_link
 from app.db import utcnow
@@ -32,13 +36,14 @@ def _refuse_in_production() -> None:
 
 
 def base_url() -> str:
-    """Where `make run` serves: gunicorn binds 127.0.0.1:$PORT (5000 unless PORT is set)."""
-    return f"http://127.0.0.1:{os.environ.get('PORT') or '5000'}"
+    """Where `make run` serves (gunicorn on 127.0.0.1:$PORT, 5000 unless PORT is set), by the
+    name `localhost`: browsers refuse passkeys on an IP address."""
+    return f"http://localhost:{os.environ.get('PORT') or '5000'}"
 
 
 @demo_cli.command("load")
 def load() -> None:
-    """Add demonstration staff and ~200 complaints once; print fresh sign-in links every time."""
+    """Add demonstration accounts and ~200 complaints once; print fresh ways in every time."""
     _refuse_in_production()
     staff = seed.ensure_staff()
     plans = seed.plan(utcnow())
@@ -49,6 +54,10 @@ def load() -> None:
         started = time.monotonic()
         count = seed.seed(staff, plans)
         click.echo(f"added {count} demo complaints in {time.monotonic() - started:.1f} s")
+    from app.facilitation.demo import seed_facilitated  # after the staff: the demo facilitator
+
+    if facilitated := seed_facilitated():
+        click.echo(f"added {facilitated} reports filed by demo facilitators")
     db.session.commit()
     if count:
         _sweep()
@@ -57,7 +66,7 @@ def load() -> None:
 
 @demo_cli.command("links")
 def links() -> None:
-    """Print fresh single-use sign-in links for the demo staff (adds no data)."""
+    """Print fresh recovery codes (staff) and a sign-in link (the citizen); adds no data."""
     _refuse_in_production()
     staff = seed.existing_staff()
     if not staff:
@@ -74,19 +83,35 @@ def _sweep() -> None:
 
 
 def _print_links(staff: dict[str, User], plans: list[seed.Plan]) -> None:
+    from app.accounts.recovery import create_codes  # it imports the views, which need the app
+
     base = base_url()
-    click.echo(f"\nSign in on {base} (each link works once, within 12 hours):")
+    click.echo(
+        f"\nTry every role on {base} (localhost, not 127.0.0.1: passkeys need a domain name)."
+    )
+    click.echo(
+        f"Staff sign in on {base}{recovery_sign_in_path()} with the email and the code shown"
+        ' (each code works once); once in, add a passkey under "My account".'
+    )
     for member in seed.STAFF:
         user = staff.get(member.key)
         if user is None:
             continue
-        token = issue_sign_in_link(user, minutes=LINK_MINUTES)
+        code = create_codes(user)[0]  # a fresh set: earlier printed codes stop working
         role = user.role.value.capitalize()
         if user.agency is not None:
             role += f" of {user.agency.name_en}"
-        click.echo(f"\n  {role}: {user.name} <{user.email}>")
-        click.echo(f"    {base}{sign_in_path(token)}")
+        if user.organisation is not None:
+            role += f" of {user.organisation.name}"
+        click.echo(f"\n  {role}: {user.name}")
+        click.echo(f"    {base}{recovery_sign_in_path()}  email {user.email}  code {code}")
         click.echo(f"    Try: {member.try_this}.")
+    citizen = staff.get(seed.CITIZEN.key)
+    if citizen is not None:
+        token = issue_sign_in_link(citizen, minutes=LINK_MINUTES)
+        click.echo(f"\n  Citizen with an account: {citizen.name} <{citizen.email}>")
+        click.echo(f"    {base}{sign_in_path(token)}  (works once, within 12 hours)")
+        click.echo(f"    Try: {seed.CITIZEN.try_this}.")
     db.session.commit()
     if seed.is_seeded(plans):
         examples = seed.reporter_examples(plans)
@@ -97,4 +122,4 @@ def _print_links(staff: dict[str, User], plans: list[seed.Plan]) -> None:
             ("answer", examples["needs_info"]),
         ):
             click.echo(f"    {what}: tracking code {p.code}, secret {p.secret}")
-    click.echo("\nNew links: .venv/bin/flask --app app demo links")
+    click.echo("\nNew codes and link: .venv/bin/flask --app app demo links")

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import event, func, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import Organisation, Role, User
 from app.accounts.operations import create_user
 from app.complaints import lifecycle, operations
 from app.complaints.codes import ALPHABET
@@ -56,6 +56,7 @@ class StaffMember:
     role: Role
     agency: str | None
     try_this: str
+    organisation: str | None = None  # a facilitator's (made the first time)
 
 
 STAFF = [
@@ -98,24 +99,64 @@ STAFF = [
         "Administrator Demo",
         Role.ADMIN,
         None,
-        "everything a verifier and a supervisor see",
+        "everything a verifier and a supervisor see, and staff invitations",
+    ),
+    StaffMember(
+        "facilitator",
+        "fasilitator@demo.suarawarga.id",
+        "Fasilitator Demo",
+        Role.FACILITATOR,
+        None,
+        "file a report on behalf of someone (with their consent), and follow the reports you"
+        " filed for the people of Sukamaju",
+        organisation="Kader Posyandu Sukamaju",
     ),
 ]
+# A citizen's own (optional) account: not staff, but one more way to try the service.
+CITIZEN = StaffMember(
+    "citizen",
+    "warga@demo.suarawarga.id",
+    "Warga Demo",
+    Role.CITIZEN,
+    None,
+    "your own account: your reports, claiming an earlier one with its tracking code and"
+    " secret (the reporter example below), passkeys",
+)
+ACCOUNTS = [*STAFF, CITIZEN]
+ORGANISATION_REGION = "32.73"  # Kader Posyandu Sukamaju works in Kota Bandung
 
 
 def ensure_staff() -> dict[str, User]:
-    """The demo accounts by key, created the first time (flushed, not committed)."""
+    """The demo accounts (staff and the citizen) by key, created the first time (flushed,
+    not committed)."""
     users = {}
-    for member in STAFF:
+    for member in ACCOUNTS:
         user = db.session.scalar(select(User).where(User.email == member.email))
         if user is None:
-            user = create_user(member.email, member.name, member.role, member.agency)
+            user = create_user(
+                member.email,
+                member.name,
+                member.role,
+                member.agency,
+                organisation=_organisation(member.organisation),
+            )
         users[member.key] = user
     return users
 
 
+def _organisation(name: str | None) -> Organisation | None:
+    if name is None:
+        return None
+    found = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if found is None:
+        found = Organisation(name=name, region_code=ORGANISATION_REGION)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
 def existing_staff() -> dict[str, User]:
-    emails = {m.email: m.key for m in STAFF}
+    emails = {m.email: m.key for m in ACCOUNTS}
     users = db.session.scalars(select(User).where(User.email.in_(emails)))
     return {emails[u.email]: u for u in users}
 

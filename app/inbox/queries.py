@@ -15,7 +15,7 @@ from app.complaints.models import Complaint, Status
 from app.db import utcnow
 from app.directory.models import Category, Region
 from app.extensions import db
-from app.web.paging import page_arg
+from app.web.paging import Page, page_arg, paginate
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 10_000
@@ -80,14 +80,6 @@ class Filters:
         return {k: v for k, v in values.items() if v and not (k == "page" and v == 1)}
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Complaint]
-    total: int
-    number: int
-    count: int  # pages in all (at least 1)
-
-
 def _statuses(status: str) -> list[Status]:
     if status == ALL:
         return list(INBOX_STATUSES)
@@ -143,14 +135,7 @@ def inbox(agency_id: int, filters: Filters, on: date | None = None) -> Page:
     description, every word required.
     """
     on = on or today()
-    conditions = _conditions(agency_id, filters)
-    total = db.session.scalar(select(func.count(Complaint.id)).where(*conditions)) or 0
-    count = max(1, -(-total // PAGE_SIZE))
-    number = min(filters.page, count)
-    items = db.session.scalars(
-        _ordered(conditions, on).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    )
-    return Page(list(items), total, number, count)
+    return paginate(_ordered(_conditions(agency_id, filters), on), filters.page, PAGE_SIZE)
 
 
 def export(agency_id: int, filters: Filters, limit: int = EXPORT_LIMIT) -> Iterator[Complaint]:

@@ -279,6 +279,7 @@ EXPORT_COLUMNS = (
     "reporter_name",
     "reporter_email",
     "reporter_phone",
+    "filed_via",  # a facilitator's organisation, only with the complainant's consent
 )
 
 
@@ -313,6 +314,9 @@ def export() -> Response:
                 reporter.name if reporter else "",
                 reporter.email if reporter else "",
                 reporter.phone if reporter else "",
+                complaint.organisation.name
+                if complaint.organisation_shown and complaint.organisation
+                else "",
             )
         )
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # BOM: Excel reads UTF-8

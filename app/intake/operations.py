@@ -7,6 +7,7 @@ import json
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,12 +15,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app.complaints import codes
 from app.complaints.models import Attachment, Channel, Complaint
-from app.complaints.operations import create_complaint
+from app.complaints.operations import Facilitation, create_complaint
 from app.db import utcnow
 from app.extensions import db
 from app.intake import storage
 from app.intake.models import Draft, IdempotencyRecord
 from app.intake.uploads import CleanFile
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
 
 
 def store_files(files: list[CleanFile]) -> list[Attachment]:
@@ -70,9 +74,20 @@ def find_draft(token: str | None) -> Draft | None:
     return db.session.scalar(select(Draft).where(Draft.token == token))
 
 
-def send_draft(draft: Draft, locale: str) -> tuple[Complaint, str | None]:
+def send_draft(
+    draft: Draft,
+    locale: str,
+    *,
+    facilitation: Facilitation | None = None,
+    owner: User | None = None,
+) -> tuple[Complaint, str | None]:
     complaint, secret = create_complaint(
-        draft.data, channel=Channel.WEB, locale=locale, attachments=list(draft.attachments)
+        draft.data,
+        channel=Channel.WEB,
+        locale=locale,
+        attachments=list(draft.attachments),
+        facilitation=facilitation,
+        owner=owner,
     )
     db.session.delete(draft)
     db.session.flush()
@@ -124,12 +139,17 @@ def submit_via_api(
     files: list[CleanFile],
     locale: str,
     status_url_for: Callable[[str], str],
+    *,
+    facilitation: Facilitation | None = None,
+    owner: User | None = None,
+    receipt: dict | None = None,
 ) -> tuple[int, dict]:
     """Create the complaint once per key; every retry gets the first answer again.
 
     The key's record is written first, so a concurrent request with the same key waits on
     it (PostgreSQL: the unique index; SQLite: the write lock) and then replays it. The caller
-    commits.
+    commits. `receipt`: what the caller adds to the stored answer (a filing device's
+    "attributed", app/facilitation/devices.py), so a replay repeats it too.
     """
     stored = replay(key, fingerprint)
     if stored is not None:
@@ -145,11 +165,14 @@ def submit_via_api(
             locale=locale,
             attachments=store_files(files),
             secret=secret,
+            facilitation=facilitation,
+            owner=owner,
         )
         body = {
             "tracking_code": complaint.tracking_code,
             "status": complaint.status.value,
             "status_url": status_url_for(complaint.tracking_code),
+            **(receipt or {}),  # what the caller adds, kept for replays (e.g. "attributed")
         }
         record.complaint_id = complaint.id
         record.response = body

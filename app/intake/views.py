@@ -20,14 +20,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from app.accounts.models import Role, User
 from app.complaints import deadlines
 from app.complaints.models import Complaint, ComplaintType, Privacy
 from app.directory import queries
 from app.duplicates.operations import add_support, published_by_code
 from app.duplicates.queries import find_candidates
 from app.extensions import db
+from app.facilitation import devices, filing
 from app.intake import bp
-from app.intake.forms import ApiComplaintForm, ConfirmForm, FilingForm
+from app.intake.forms import ConfirmForm, FilingForm
 from app.intake.models import Draft
 from app.intake.operations import (
     KeyReused,
@@ -40,9 +42,9 @@ from app.intake.operations import (
 )
 from app.intake.uploads import clean_all
 from app.ratelimit import support_clicks
-from app.web.access import public, public_api
+from app.web.access import current_user, public, public_api
 from app.web.caching import offline_ready
-from app.web.errors import json_error
+from app.web.errors import json_error, render_error
 from app.web.htmx import render_page_or_fragment
 
 DRAFT = "draft"
@@ -60,7 +62,14 @@ API_FIELDS = (
     "name",
     "email",
     "phone",
+    *filing.ON_BEHALF_FIELDS,  # only from a facilitator (app/facilitation/filing.py)
 )
+
+
+def _filing_citizen() -> User | None:
+    """The signed-in citizen filing, whose account then lists the complaint (or None)."""
+    user = current_user()
+    return user if user is not None and user.role is Role.CITIZEN else None
 
 
 def _current_draft() -> Draft | None:
@@ -72,15 +81,16 @@ def _current_draft() -> Draft | None:
 @offline_ready
 def file_form() -> Response | str | tuple[str, int]:
     draft = _current_draft()
+    facilitator = filing.filing_facilitator()
     if request.method == "GET":
-        data = FilingForm.prefill(draft.data) if draft else None
-        form = FilingForm(formdata=None, data=data)
+        data = filing.prefill(draft.data, facilitator) if draft else None
+        form = filing.web_form(facilitator, formdata=None, data=data)
         response = make_response(render_template("intake/form.html", form=form, draft=draft))
-        if draft:  # the reporter's own answers: never kept for offline use
+        if draft or facilitator:  # the reporter's answers, an account's page: not for offline
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    form = FilingForm()
+    form = filing.web_form(facilitator)
     if form.refresh.data:  # JavaScript off: fill the place lists, keep every answer
         return render_template("intake/form.html", form=form, draft=draft, refreshed=True)
     kept = 0 if (draft is None or form.remove_attachments.data) else len(draft.attachments)
@@ -92,7 +102,10 @@ def file_form() -> Response | str | tuple[str, int]:
     if not valid or file_errors:
         return render_template("intake/form.html", form=form, draft=draft), 422
     draft = save_draft(
-        draft, form.cleaned().as_dict(), files, drop_old_files=bool(form.remove_attachments.data)
+        draft,
+        filing.draft_answers(form, facilitator),
+        files,
+        drop_old_files=bool(form.remove_attachments.data),
     )
     db.session.commit()
     session[DRAFT] = draft.token
@@ -125,6 +138,7 @@ def check() -> Response | str:
         kind=ComplaintType(data["type"]),
         privacy=Privacy(data["privacy"]),
         occurred_on=date.fromisoformat(data["occurred_on"]) if data["occurred_on"] else None,
+        on_behalf=filing.check_rows(data),
         # Published reports that look like this one: the reporter may support one instead.
         similar=find_candidates(
             f"{data['title']}\n{data['description']}",
@@ -175,7 +189,13 @@ def send() -> Response | str | tuple[str, int]:
         return redirect(url_for("intake.receipt" if RECEIPT in session else "intake.file_form"))
     if not form.validate_on_submit():
         return redirect(url_for("intake.check"))
-    complaint, secret = send_draft(draft, str(get_locale()))
+    try:
+        facilitation = filing.facilitation_of(draft.data, filing.filing_facilitator())
+    except filing.NotTheFacilitator as refused:
+        return render_error(403, str(refused.message))
+    complaint, secret = send_draft(
+        draft, str(get_locale()), facilitation=facilitation, owner=_filing_citizen()
+    )
     db.session.commit()
     session.pop(DRAFT, None)
     session[RECEIPT] = {"code": complaint.tracking_code, "secret": secret}
@@ -198,6 +218,8 @@ def receipt() -> Response | str:
         "intake/receipt.html",
         complaint=complaint,
         secret=secret,
+        slip=filing.receipt_slip(complaint),
+        in_account=(owner := _filing_citizen()) is not None and owner.id == complaint.owner_id,
         verify_by=deadlines.verification_due(complaint.created_at),
         respond_by=deadlines.first_response_due(complaint.created_at),
     )
@@ -217,6 +239,10 @@ def _api_input() -> tuple[dict, list[bytes]] | Response:
             return json_error(400, _("The request body is not valid JSON."))
         if not isinstance(payload, dict):
             return json_error(400, _("The request body must be a JSON object."))
+        try:  # "\ud800" is valid JSON but no text: it could not be stored
+            json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return json_error(400, _("The request is not valid UTF-8 text."))
         return payload, []
     if request.mimetype == "multipart/form-data":
         fields = {k: request.form.get(k) for k in request.form}
@@ -242,6 +268,7 @@ def api_submit() -> Response | tuple[Response, int]:
     if isinstance(parsed, Response):
         return parsed
     fields, raw_files = parsed
+    facilitator = filing.filing_facilitator()
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(fields) - set(API_FIELDS))
     if unknown:
@@ -249,13 +276,16 @@ def api_submit() -> Response | tuple[Response, int]:
     for name in API_FIELDS:
         if fields.get(name) is not None and not isinstance(fields[name], str):
             errors[name] = [_("This must be text.")]
+    refusal = filing.api_refusal(fields, facilitator)
+    if refusal:
+        errors.setdefault("_request", []).append(refusal)
     fingerprint = request_fingerprint(fields, raw_files)
     files, file_errors = clean_all(raw_files)
     if file_errors:
         errors["attachments"] = file_errors
     if errors:
         return _unprocessable(errors)
-    form = ApiComplaintForm(formdata=MultiDict({k: v for k, v in fields.items() if v}))
+    form = filing.api_form(facilitator, MultiDict({k: v for k, v in fields.items() if v}))
     if not form.validate():
         return _unprocessable(form.errors)
     try:
@@ -266,6 +296,9 @@ def api_submit() -> Response | tuple[Response, int]:
             files,
             str(get_locale()),
             lambda code: url_for("tracking.api_status", code=code, _external=True),
+            facilitation=(facilitation := filing.api_facilitation(form, facilitator)),
+            owner=_filing_citizen(),
+            receipt=devices.receipt_attribution(facilitation is not None),
         )
     except KeyReused:
         return json_error(

@@ -241,7 +241,7 @@ def send_due(limit: int | None = None) -> Counts:
                     cause = error
                 _record_failure(row, cause, counts)
             else:
-                _finish(row_id, status=P.SENT, sent_at=utcnow(), last_error=None)
+                _finish(row_id, status=P.SENT, sent_at=utcnow(), last_error=None, **_spent(row))
                 counts.sent += 1
     finally:
         if mailer is not None:
@@ -251,10 +251,16 @@ def send_due(limit: int | None = None) -> Counts:
     return counts
 
 
+def _spent(row: OutboxMessage) -> dict[str, str]:
+    """A message about no complaint carries a sign-in or invitation link that still works for
+    a while: once sent (or given up), its body is emptied rather than kept until the purge."""
+    return {"body": ""} if row.complaint_id is None else {}
+
+
 def _record_failure(row: OutboxMessage, error: BaseException, counts: Counts) -> None:
     limit = current_app.config["NOTIFY_MAX_ATTEMPTS"]
     if permanent(error) or row.attempts >= limit:
-        _finish(row.id, status=P.FAILED, last_error=describe(error))
+        _finish(row.id, status=P.FAILED, last_error=describe(error), **_spent(row))
         counts.failed += 1
     else:
         _finish(

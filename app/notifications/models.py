@@ -30,7 +30,7 @@ class OutboxStatus(enum.StrEnum):
 
 
 class OutboxMessage(TimestampMixin, db.Model):
-    """One message to one reporter about one event, on one channel.
+    """One message to one person (usually a reporter, about one event), on one channel.
 
     The body is rendered when queued, in the reporter's language, so what is sent is what
     was true when it happened. `last_error` holds an error class and code only, never an
@@ -50,8 +50,10 @@ class OutboxMessage(TimestampMixin, db.Model):
     subject: Mapped[str | None] = mapped_column(String(255))  # None for SMS
     body: Mapped[str] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(5))
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("complaint_events.id"))
+    # Both empty for a message about no complaint (a citizen's sign-in link); a complaint's
+    # receipt sent to someone a facilitator filed for has a complaint but no event.
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_events.id"))
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus, 10), default=OutboxStatus.PENDING
     )

@@ -35,7 +35,7 @@ from app.tracking import bp
 from app.tracking.forms import FORMS, STEPS, ConfirmForm
 from app.tracking.operations import rating_of, refusal, reporter_actions, take
 from app.tracking.queries import by_code, event_agencies, public_timeline, unlock
-from app.web.access import public, public_api
+from app.web.access import current_user, public, public_api
 from app.web.caching import offline_ready
 from app.web.errors import json_error, render_error
 from app.web.htmx import is_htmx, render_page_or_fragment
@@ -78,7 +78,13 @@ def track() -> Response | str | tuple[str, int]:
 
 
 def _unlocked(complaint: Complaint) -> bool:
-    """Whether this browser proved, with the secret, that it is the reporter's."""
+    """Whether this browser proved, with the secret, that it is the reporter's; or it is
+    signed in to the citizen account the complaint belongs to (filed from it, or claimed
+    with the secret)."""
+    if complaint.owner_id is not None:
+        user = current_user()
+        if user is not None and user.id == complaint.owner_id:
+            return True
     return complaint.secret_hash is not None and complaint.tracking_code in session.get(
         UNLOCKED, []
     )

@@ -30,6 +30,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "public"
 PUBLIC_API = "public-api"
 STAFF = "staff"
+CITIZEN = "citizen"
 USER_ID = "user_id"
 STAFF_SESSION = "staff_session"  # the random token of the server-side StaffSession
 
@@ -74,6 +75,8 @@ def staff(*roles: Enum) -> Callable[[F], F]:
     except for a complaint the user may not see at all, which is 404 whatever the route,
     so no route tells anyone that another agency's complaint exists."""
     allowed = frozenset(roles)
+    if any(getattr(role, "value", None) == "citizen" for role in allowed):
+        raise ValueError("citizens are not staff: use @citizen")
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -101,6 +104,30 @@ def staff(*roles: Enum) -> Callable[[F], F]:
     return decorate
 
 
+def citizen(view: F) -> F:
+    """A signed-in citizen with their own account (app/accounts/citizens.py): 401 otherwise.
+    Staff have no citizen pages: their accounts are for work."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        from app.accounts.models import Role
+
+        user = current_user()
+        if user is None:
+            notice = g.pop("session_notice", None) or _(
+                "This page is for your own account. Sign in with a passkey, a recovery code "
+                "or a link we email you."
+            )
+            abort(make_response(*render_error(401, notice)))
+        if user.role is not Role.CITIZEN:
+            abort(403)
+        g.user = user
+        return view(*args, **kwargs)
+
+    checked.access = CITIZEN  # type: ignore[attr-defined]
+    return checked  # type: ignore[return-value]
+
+
 def current_user() -> User | None:
     """The signed-in, still active user, or None.
 
@@ -111,35 +138,41 @@ def current_user() -> User | None:
     token = session.get(STAFF_SESSION)
     if token is None:
         return None
-    from app.accounts.sessions import IDLE, resolve  # the accounts package imports this module
+    # the accounts package imports this module
+    from app.accounts.sessions import IDLE, absolute_hours, idle_minutes, resolve
 
     found = resolve(token)
     if found.user is not None and found.user.id == session.get(USER_ID):
         return found.user
     session.pop(STAFF_SESSION, None)
     session.pop(USER_ID, None)
-    if found.timed_out == IDLE:
+    timed_out = found.timed_out_user
+    if found.timed_out == IDLE and timed_out is not None:
         g.session_notice = _(
             "Your session ended after %(minutes)s minutes without activity. Sign in again.",
-            minutes=current_app.config["STAFF_IDLE_MINUTES"],
+            minutes=idle_minutes(timed_out),
         )
-    elif found.timed_out is not None:
+    elif found.timed_out is not None and timed_out is not None:
         g.session_notice = _(
             "Your session ended %(hours)s hours after you signed in. Sign in again.",
-            hours=current_app.config["STAFF_ABSOLUTE_HOURS"],
+            hours=absolute_hours(timed_out),
         )
     return None
 
 
 def may_see(user: User, complaint: Complaint) -> bool:
-    """Staff scoping: officers see only complaints their agency handles now; a regional
-    verifier, only complaints in their region; national verifiers, supervisors and
-    administrators see all. Never shows a reporter's identity: that is the
-    templates' rule (`show_identity`), decided by `may_see_identity`."""
+    """Staff scoping: officers see only complaints their agency handles now; facilitators,
+    only those they filed; a regional verifier, only complaints in their region; national
+    verifiers, supervisors and administrators see all. Never shows a reporter's identity:
+    that is the templates' rule (`show_identity`), decided by `may_see_identity`."""
     from app.accounts.models import Role
 
     if user.role is Role.OFFICER:
         return complaint.agency_id is not None and complaint.agency_id == user.agency_id
+    if user.role is Role.FACILITATOR:  # only what they filed themselves
+        return complaint.facilitator_id is not None and complaint.facilitator_id == user.id
+    if user.role is Role.CITIZEN:  # citizens see their own on /akun and /lacak, not here
+        return False
     return user.covers(complaint.region_code)
 
 
@@ -173,11 +206,17 @@ def _by_code(code: str) -> Complaint | None:
 
 def visible_to(user: User) -> list[ColumnElement[bool]]:
     """The same scoping as `may_see`, as SQL conditions for lists of complaints."""
+    from sqlalchemy import false
+
     from app.accounts.models import Role
     from app.complaints.models import Complaint
 
     if user.role is Role.OFFICER:
         return [Complaint.agency_id == user.agency_id]
+    if user.role is Role.FACILITATOR:
+        return [Complaint.facilitator_id == user.id]
+    if user.role is Role.CITIZEN:
+        return [false()]
     if user.region_code is not None:
         return [
             (Complaint.region_code == user.region_code)

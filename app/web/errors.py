@@ -12,6 +12,8 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.web.redact import redact_path
+
 log = logging.getLogger(__name__)
 
 
@@ -113,5 +115,5 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(error: Exception) -> tuple[Response | str, int]:
         if isinstance(error, HTTPException):
             return http_error(error)
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("Unhandled error on %s %s", request.method, redact_path(request.path))
         return render_error(InternalServerError.code)

@@ -1,10 +1,15 @@
-"""Reading the `?page=` of a paged list."""
+"""Paged lists: reading the `?page=` asked for, and fetching one page of a query."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from flask import request
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
 
 
 def page_arg(args: Mapping[str, str] | None = None) -> int:
@@ -15,3 +20,23 @@ def page_arg(args: Mapping[str, str] | None = None) -> int:
         return max(1, int(args.get("page", "1")))
     except ValueError:
         return 1
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    number: int  # this page, from 1; a page past the end is the last one
+    count: int  # pages in all (at least 1)
+
+
+def paginate(statement: Select, page: int, size: int) -> Page:
+    """Page `page` of the rows `statement` selects (in its order), `size` to a page."""
+    total = (
+        db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        or 0
+    )
+    count = max(1, -(-total // size))
+    number = min(page, count)
+    items = db.session.scalars(statement.limit(size).offset((number - 1) * size))
+    return Page(list(items), total, number, count)

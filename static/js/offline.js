@@ -73,7 +73,7 @@
         event.preventDefault();
         var updated = SuaraQueue.fromForm(new FormData(form), entry.id);
         if (!updated.files.length) updated.files = entry.files;
-        SuaraQueue.put(updated).then(function () { return replay(true); }).then(function () {
+        SuaraQueue.sign(updated).then(SuaraQueue.put).then(function () { return replay(true); }).then(function () {
           location.href = form.getAttribute("data-waiting");
         });
       });

@@ -1,6 +1,9 @@
 // Passkeys (WebAuthn): the button with data-passkey="create" adds one, "get" signs in.
 // The server sends py_webauthn's options JSON and verifies the credential's toJSON(); the
 // base64url fallbacks below serve browsers without parse*FromJSON / toJSON.
+// data-fields="id …": those inputs' values go with the options request (a new account's
+// answers). On a sign-in page with an input whose autocomplete ends in "webauthn", the
+// browser's autofill also offers passkeys (conditional mediation), where it can.
 (function () {
   "use strict";
   var button = document.querySelector("[data-passkey]");
@@ -13,7 +16,10 @@
     return;
   }
   button.hidden = false;
+  document.querySelectorAll("[data-passkey-part]").forEach(function (part) { part.hidden = false; });
   var summary = document.getElementById("passkey-error");
+  var autofill = !creating && document.querySelector("input[autocomplete$=webauthn]");
+  var pending = null; // the AbortController of a waiting conditional (autofill) request
 
   function bytes(text) {
     var s = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
@@ -51,10 +57,21 @@
              response: response, clientExtensionResults: {} };
   }
 
-  function post(url, body) {
+  function fields() {
+    var body = {}, ids = button.getAttribute("data-fields");
+    if (!ids) return undefined;
+    ids.split(" ").forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input) body[input.name] = input.value;
+    });
+    return body;
+  }
+
+  function post(url, body, signal) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      signal: signal,
       headers: { "Content-Type": "application/json", "X-CSRFToken": button.getAttribute("data-csrf") },
       body: body === undefined ? "{}" : JSON.stringify(body)
     }).then(function (response) {
@@ -83,17 +100,57 @@
     button.disabled = false;
   }
 
+  function finish(credential) {
+    return post(button.getAttribute("data-verify"), serialise(credential)).then(function (data) {
+      window.location.assign(data.redirect);
+    });
+  }
+
+  // Autofill: a passkey request that waits, with a fresh challenge, until the person picks a
+  // passkey in the field's suggestions. Aborted before the button's own request, which asks
+  // for a new challenge (the session keeps one: the newer replaces it).
+  function listen() {
+    if (!autofill || pending || !PKC.isConditionalMediationAvailable) return;
+    var controller = new AbortController(), picked = false;
+    pending = controller;
+    PKC.isConditionalMediationAvailable().then(function (available) {
+      if (!available || controller.signal.aborted) return null;
+      return post(button.getAttribute("data-options"), undefined, controller.signal)
+        .then(function (options) {
+          return navigator.credentials.get({
+            mediation: "conditional", publicKey: parse(options), signal: controller.signal
+          });
+        });
+    }).then(function (credential) {
+      if (pending === controller) pending = null;
+      if (!credential) return;
+      picked = true;
+      return finish(credential);
+    }).catch(function (error) {
+      if (pending === controller) pending = null;
+      // Silent until the person picked a passkey: autofill is only ever an offer.
+      if (picked) {
+        fail(error);
+        listen();
+      }
+    });
+  }
+
   button.addEventListener("click", function () {
+    if (pending) {
+      pending.abort();
+      pending = null;
+    }
     button.disabled = true;
     summary.hidden = true;
-    post(button.getAttribute("data-options")).then(function (options) {
+    post(button.getAttribute("data-options"), fields()).then(function (options) {
       var publicKey = parse(options);
       return creating ? navigator.credentials.create({ publicKey: publicKey })
                       : navigator.credentials.get({ publicKey: publicKey });
-    }).then(function (credential) {
-      return post(button.getAttribute("data-verify"), serialise(credential));
-    }).then(function (data) {
-      window.location.assign(data.redirect);
-    }).catch(fail);
+    }).then(finish).catch(function (error) {
+      fail(error);
+      listen();
+    });
   });
+  listen();
 })();

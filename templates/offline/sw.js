@@ -99,7 +99,8 @@ function fileOrQueue(request) {
     return copy.formData().then(function (data) {
       if (data.get("refresh")) return caches.match(OFFLINE);
       var entry = SuaraQueue.fromForm(data);
-      return SuaraQueue.put(entry).then(function () {
+      // Signed now, while it is known whose form this is (app/facilitation/devices.py).
+      return SuaraQueue.sign(entry).then(SuaraQueue.put).then(function () {
         wakeLater();
         if (navigator.onLine) replay(true);
         return Response.redirect(WAITING + "?saved=" + encodeURIComponent(entry.id), 303);
@@ -168,8 +169,13 @@ function deliver(entry) {
     var body = new FormData();
     Object.keys(entry.fields).forEach(function (name) { body.append(name, entry.fields[name]); });
     entry.files.forEach(function (file, i) { body.append("attachments", file, file.name || "file-" + (i + 1)); });
-    return fetch(API, { method: "POST", body: body, credentials: "same-origin",
-                        headers: { "Idempotency-Key": entry.id, "Accept-Language": entry.lang || "id" } });
+    var headers = { "Idempotency-Key": entry.id, "Accept-Language": entry.lang || "id" };
+    if (entry.device) {  // the facilitator's filing key signed it when it was queued
+      headers["X-Filing-Device"] = String(entry.device.id);
+      headers["X-Filing-Signed-At"] = entry.device.signedAt;
+      headers["X-Filing-Signature"] = entry.device.signature;
+    }
+    return fetch(API, { method: "POST", body: body, credentials: "same-origin", headers: headers });
   }).then(function (response) {
     if (response.ok) return response.json().then(function (receipt) { return delivered(entry, receipt); });
     if (response.status === 408 || response.status === 429 || response.status >= 500) return retry(entry, false);
@@ -186,6 +192,8 @@ function deliver(entry) {
 function delivered(entry, receipt) {
   var kept = { id: entry.id, title: entry.title, savedAt: entry.savedAt, state: "sent",
                sentAt: Date.now(), receipt: receipt, fields: {}, files: [] };
+  // Whose it was, for the facilitator's dashboard (receipt.attributed says if it kept them).
+  if (entry.facilitator) kept.facilitator = entry.facilitator;
   return SuaraQueue.put(kept).then(function () {
     notify({ type: "delivered", id: entry.id, title: entry.title, code: receipt.tracking_code });
     return false;

@@ -1,6 +1,9 @@
 """Passkeys: registration and sign-in checked by py_webauthn, against a software authenticator
 that builds real attestations and signatures (P-256, "none" attestation), so every path —
-including the ones a browser would never produce, like a wrong origin — can be tried here."""
+including the ones a browser would never produce, like a wrong origin — can be tried here.
+
+The security tests run for both kinds of account (`kind`): staff (/staf) and citizens (/akun)
+share the code, and each must hold for both."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
 from app.accounts.models import PasskeyChallenge, PasskeyCredential, Role, User
+from app.extensions import db
 from app.web.access import STAFF_SESSION
 
 pytestmark = pytest.mark.db
@@ -126,10 +130,40 @@ def message(response) -> str:
     return response.get_json()["errors"]["_request"][0]
 
 
-def register(client, device: Authenticator, origin: str = ORIGIN):
-    token = csrf(client, "/staf")
-    options = post_json(client, "/staf/passkey/opsi", token).get_json()
-    return post_json(client, "/staf/passkey/daftar", token, device.create(options, origin))
+@dataclass(frozen=True)
+class Kind:
+    """Where one kind of account has its passkey pages."""
+
+    name: str
+    home: str
+    options: str
+    verify: str
+    sign_out: str
+
+
+STAFF = Kind("staff", "/staf", "/staf/passkey/opsi", "/staf/passkey/daftar", "/keluar")
+CITIZEN = Kind("citizen", "/akun", "/akun/passkey/opsi", "/akun/passkey/daftar", "/akun/keluar")
+
+
+@pytest.fixture(params=[STAFF, CITIZEN], ids=lambda kind: kind.name)
+def kind(request) -> Kind:
+    return request.param
+
+
+@pytest.fixture
+def signed_in(client, sign_in_as, sign_in_citizen, kind) -> Kind:
+    """`client` signed in as a verifier or as a citizen (see `kind`)."""
+    if kind is STAFF:
+        sign_in_as(client, Role.VERIFIER)
+    else:
+        sign_in_citizen(client)
+    return kind
+
+
+def register(client, device: Authenticator, origin: str = ORIGIN, kind: Kind = STAFF):
+    token = csrf(client, kind.home)
+    options = post_json(client, kind.options, token).get_json()
+    return post_json(client, kind.verify, token, device.create(options, origin))
 
 
 def sign_in_options(client) -> tuple[str, dict]:
@@ -149,7 +183,10 @@ def test_register_then_sign_in(app, client, sign_in_as):
     response = register(client, device)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["redirect"].startswith("/staf")
-    assert device.user_handle == str(user_id).encode()  # opaque: no email or name in it
+    with app.app_context():
+        handle = db.session.get(User, user_id).passkey_handle
+    assert device.user_handle == handle
+    assert len(handle) == 32 and str(user_id).encode() != handle  # random: says nothing
     page = client.get("/staf?added=1").get_data(as_text=True)
     assert "Passkey 1" in page or "Kunci sandi 1" in page
 
@@ -170,19 +207,19 @@ def test_register_then_sign_in(app, client, sign_in_as):
         assert passkey.transports == "internal"
 
 
-def test_registration_options_exclude_existing_passkeys(staff_client):
+def test_registration_options_exclude_existing_passkeys(client, signed_in):
     device = Authenticator()
-    assert register(staff_client, device).status_code == 200
-    options = post_json(staff_client, "/staf/passkey/opsi", csrf(staff_client, "/staf")).get_json()
+    assert register(client, device, kind=signed_in).status_code == 200
+    options = post_json(client, signed_in.options, csrf(client, signed_in.home)).get_json()
     assert [c["id"] for c in options["excludeCredentials"]] == [b64(device.credential_id)]
     assert options["authenticatorSelection"]["userVerification"] == "required"
     assert options["authenticatorSelection"]["residentKey"] == "required"
 
 
-def test_the_same_passkey_cannot_be_registered_twice(staff_client):
+def test_the_same_passkey_cannot_be_registered_twice(client, signed_in):
     device = Authenticator()
-    assert register(staff_client, device).status_code == 200
-    response = register(staff_client, device)
+    assert register(client, device, kind=signed_in).status_code == 200
+    response = register(client, device, kind=signed_in)
     assert response.status_code == 400
     assert message(response)
 
@@ -192,8 +229,8 @@ def test_registering_needs_a_signed_in_user(client):
     assert post_json(client, "/staf/passkey/opsi", token).status_code == 401
 
 
-def test_registration_from_another_origin_is_rejected(app, staff_client):
-    response = register(staff_client, Authenticator(), origin="https://evil.example")
+def test_registration_from_another_origin_is_rejected(app, client, signed_in):
+    response = register(client, Authenticator(), origin="https://evil.example", kind=signed_in)
     assert response.status_code == 400
     assert message(response)
     with app.app_context():
@@ -205,39 +242,41 @@ def test_registration_from_another_origin_is_rejected(app, staff_client):
         )
 
 
-def test_registration_without_options_is_rejected(staff_client):
-    token = csrf(staff_client, "/staf")
+def test_registration_without_options_is_rejected(client, signed_in):
+    token = csrf(client, signed_in.home)
     fake = {"challenge": b64(b"x" * 32), "rp": {"id": "localhost"}, "user": {"id": b64(b"1")}}
-    response = post_json(staff_client, "/staf/passkey/daftar", token, Authenticator().create(fake))
+    response = post_json(client, signed_in.verify, token, Authenticator().create(fake))
     assert response.status_code == 400
     assert "expired" in message(response) or "kedaluwarsa" in message(response)
 
 
 @pytest.fixture
-def registered(client, sign_in_as):
-    """A signed-out client whose user has one passkey on `device`."""
-    sign_in_as(client, Role.VERIFIER)
+def registered(client, signed_in):
+    """A signed-out client whose user (staff or citizen: `kind`) has one passkey on `device`."""
     device = Authenticator()
-    assert register(client, device).status_code == 200
-    client.post("/keluar", data={"csrf_token": csrf(client, "/staf")})
+    assert register(client, device, kind=signed_in).status_code == 200
+    client.post(signed_in.sign_out, data={"csrf_token": csrf(client, signed_in.home)})
+    assert client.get(signed_in.home).status_code == 401
     return device
 
 
-def test_sign_in_without_a_challenge_is_rejected(client, registered):
+def test_sign_in_without_a_challenge_is_rejected(client, registered, kind):
     token = csrf(client, "/masuk")
     options = {"challenge": b64(secrets.token_bytes(32)), "rpId": "localhost"}
     response = post_json(client, "/masuk/passkey", token, registered.get(options))
     assert response.status_code == 400
-    assert client.get("/staf").status_code == 401
+    assert client.get(kind.home).status_code == 401
 
 
-def test_a_replayed_assertion_is_rejected(client, registered):
+def test_a_replayed_assertion_is_rejected(client, registered, kind):
     token, options = sign_in_options(client)
     # An authenticator without a counter (many synced passkeys send 0): only the
     # single-use challenge stands between a captured assertion and a second sign-in.
     assertion = registered.get(options, count=False)
     cookie = client.get_cookie("session").value  # the session still holding the challenge
-    assert post_json(client, "/masuk/passkey", token, assertion).status_code == 200
+    signed_in = post_json(client, "/masuk/passkey", token, assertion)
+    assert signed_in.status_code == 200
+    assert signed_in.get_json()["redirect"] == kind.home  # each account lands on its own page
     # Replayed with the same body and even the old cookie: the challenge was used up.
     client.set_cookie("session", cookie)
     response = post_json(client, "/masuk/passkey", token, assertion)
@@ -245,13 +284,13 @@ def test_a_replayed_assertion_is_rejected(client, registered):
     assert message(response)
 
 
-def test_a_challenge_is_bound_to_its_session(app, client, registered):
+def test_a_challenge_is_bound_to_its_session(app, client, registered, kind):
     _token, options = sign_in_options(client)
     other = app.test_client()
     other_token = csrf(other, "/masuk")
     response = post_json(other, "/masuk/passkey", other_token, registered.get(options))
     assert response.status_code == 400
-    assert other.get("/staf").status_code == 401
+    assert other.get(kind.home).status_code == 401
 
 
 def test_an_unknown_passkey_is_rejected(client, registered):
@@ -261,27 +300,28 @@ def test_an_unknown_passkey_is_rejected(client, registered):
     assert message(response)
 
 
-def test_a_wrong_origin_is_rejected(client, registered):
+def test_a_wrong_origin_is_rejected(client, registered, kind):
     token, options = sign_in_options(client)
     response = post_json(
         client, "/masuk/passkey", token, registered.get(options, origin="https://evil.example")
     )
     assert response.status_code == 400
-    assert client.get("/staf").status_code == 401
+    assert client.get(kind.home).status_code == 401
 
 
-def test_a_wrong_rp_id_is_rejected(client, registered):
+def test_a_wrong_rp_id_is_rejected(client, registered, kind):
     token, options = sign_in_options(client)
     response = post_json(
         client, "/masuk/passkey", token, registered.get({**options, "rpId": "evil.example"})
     )
     assert response.status_code == 400
+    assert client.get(kind.home).status_code == 401
 
 
-def test_a_counter_that_does_not_go_up_is_rejected(client, registered):
+def test_a_counter_that_does_not_go_up_is_rejected(client, registered, kind):
     token, options = sign_in_options(client)
     assert post_json(client, "/masuk/passkey", token, registered.get(options)).status_code == 200
-    client.post("/keluar", data={"csrf_token": csrf(client, "/staf")})
+    client.post(kind.sign_out, data={"csrf_token": csrf(client, kind.home)})
     token, options = sign_in_options(client)
     response = post_json(client, "/masuk/passkey", token, registered.get(options, count=False))
     assert response.status_code == 400  # a cloned authenticator, or a replay
@@ -327,26 +367,23 @@ def test_sign_in_page_works_without_javascript(client):
     assert "js-hidden" in html  # the explanation shown when scripts do not run
 
 
-def test_rename_and_remove(app, staff_client):
-    assert register(staff_client, Authenticator()).status_code == 200
+def test_rename_and_remove(app, client, signed_in):
+    assert register(client, Authenticator(), kind=signed_in).status_code == 200
     with app.app_context():
         passkey_id = app.extensions["sqlalchemy"].session.scalar(select(PasskeyCredential.id))
-    url = f"/staf/passkey/{passkey_id}/nama"
+    url = f"{signed_in.options.removesuffix('/opsi')}/{passkey_id}/nama"
     token = re.search(
         r'name="csrf_token" type="hidden" value="([^"]+)"',
-        staff_client.get(url).get_data(as_text=True),
+        client.get(url).get_data(as_text=True),
     ).group(1)
-    empty = staff_client.post(url, data={"csrf_token": token, "name": "  "})
+    empty = client.post(url, data={"csrf_token": token, "name": "  "})
     assert empty.status_code == 200 and "error-summary" in empty.get_data(as_text=True)
-    assert (
-        staff_client.post(url, data={"csrf_token": token, "name": "Ponsel kantor"}).status_code
-        == 303
-    )
-    assert "Ponsel kantor" in staff_client.get("/staf").get_data(as_text=True)
+    assert client.post(url, data={"csrf_token": token, "name": "Ponsel kantor"}).status_code == 303
+    assert "Ponsel kantor" in client.get(signed_in.home).get_data(as_text=True)
 
-    remove = f"/staf/passkey/{passkey_id}/hapus"
-    assert staff_client.get(remove).status_code == 200  # asks first
-    assert staff_client.post(remove, data={"csrf_token": token}).status_code == 303
+    remove = f"{signed_in.options.removesuffix('/opsi')}/{passkey_id}/hapus"
+    assert client.get(remove).status_code == 200  # asks first
+    assert client.post(remove, data={"csrf_token": token}).status_code == 303
     with app.app_context():
         assert app.extensions["sqlalchemy"].session.get(PasskeyCredential, passkey_id) is None
 

@@ -261,9 +261,12 @@ def test_the_cli_prints_a_fresh_set(app, db, staff_with_codes):
 
 
 def test_create_codes_replaces_in_one_go(app, db, sign_in_as, client):
-    user_id = sign_in_as(client, Role.VERIFIER)
+    user_id = sign_in_as(client, Role.VERIFIER)  # signed in with a code: 9 of its set left
     with app.app_context():
         user = db.session.get(User, user_id)
+        before = set(db.session.scalars(select(RecoveryCode.code_hash)))
+        assert codes_left(user) == 9
         create_codes(user)
         db.session.rollback()  # nothing half-made survives a failed request
-        assert codes_left(user) == 0
+        assert codes_left(user) == 9
+        assert set(db.session.scalars(select(RecoveryCode.code_hash))) == before

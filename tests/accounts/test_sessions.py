@@ -2,6 +2,7 @@
 sign-out and disabling end them at once — whatever copy of the cookie someone kept."""
 
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -174,10 +175,15 @@ def test_the_cli_disables_an_account_and_ends_its_sessions(app, db, sign_in_as):
     user_id = sign_in_as(phone, Role.VERIFIER)
     with app.app_context():
         email = db.session.get(User, user_id).email
-    link = app.test_cli_runner().invoke(args=["users", "link", "--email", email])
-    path = link.output.split()[2]
-    page = laptop.get(path)
-    laptop.post(path, data={"csrf_token": _token_in(page)})
+    # A second sign-in on another device, with a recovery code from the CLI.
+    codes = app.test_cli_runner().invoke(args=["users", "recovery-codes", "--email", email])
+    code = re.search(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}\b", codes.output).group(0)
+    page = laptop.get("/masuk/kode-pemulihan")
+    signed_in = laptop.post(
+        "/masuk/kode-pemulihan",
+        data={"csrf_token": _token_in(page), "email": email, "code": code},
+    )
+    assert signed_in.status_code == 303
     other = app.test_client()
     sign_in_as(other, Role.VERIFIER)
 

@@ -1,4 +1,6 @@
-"""Staff sign in with single-use links that expire; roles decide what they may open."""
+"""Emailed sign-in links: single use, expiring, and for citizens only — staff sign in with
+passkeys or recovery codes, and a link made for a staff account is refused. Roles decide
+what staff may open."""
 
 import re
 from datetime import timedelta
@@ -7,18 +9,22 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Role, SignInLink, User
+from app.accounts.models import STAFF_ROLES, Role, SignInLink, User
 from app.accounts.operations import AccountError, create_user, issue_sign_in_link
 from app.db import utcnow
 
 pytestmark = pytest.mark.db
 
+AGENCIES = {Role.OFFICER: "32.73"}
+
 
 @pytest.fixture
 def make_user(app, db):
-    def make(role=Role.VERIFIER, agency=None, email="staf@example.go.id"):
+    """make_user(role) → (user id, a sign-in link's token): a citizen unless told otherwise."""
+
+    def make(role=Role.CITIZEN, agency=None, email="warga@example.org"):
         with app.app_context():
-            user = create_user(email, "Staf Contoh", role, agency)
+            user = create_user(email, "Warga Contoh", role, agency)
             token = issue_sign_in_link(user)
             db.session.commit()
             return user.id, token
@@ -37,16 +43,54 @@ def sign_in(client, token):
     return client.post(f"/masuk/{token}", data={"csrf_token": token_of(page)})
 
 
-def test_a_link_signs_in_once(client, make_user):
-    _, token = make_user(Role.OFFICER, agency="32.73")
+def signed_in_as(client) -> int | None:
+    with client.session_transaction() as session:
+        return session.get("user_id")
+
+
+def test_a_link_signs_a_citizen_in_once(client, make_user):
+    user_id, token = make_user()
     page = client.get(f"/masuk/{token}")
     assert page.status_code == 200  # looking at the link does not use it
     response = client.post(f"/masuk/{token}", data={"csrf_token": token_of(page)})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/staf")
-    home = client.get("/staf").get_data(as_text=True)
-    assert "Pemerintah Kota Bandung" in home
+    assert response.status_code == 303
+    assert signed_in_as(client) == user_id
     other = client.application.test_client()
     assert other.get(f"/masuk/{token}").status_code == 410  # used up
+
+
+@pytest.mark.parametrize(
+    "role", sorted(STAFF_ROLES - {Role.FACILITATOR}, key=lambda role: role.value)
+)
+def test_a_link_never_signs_staff_in(app, db, client, make_user, role):
+    """Staff sign in with a passkey or a recovery code only: a link made for a staff account
+    (by old code, or by anyone who could write one) looks like any unusable link. (A
+    facilitator needs an organisation: the next test.)"""
+    _, token = make_user(role, agency=AGENCIES.get(role), email="staf@example.go.id")
+    assert client.get(f"/masuk/{token}").status_code == 410
+    csrf = token_of(client.get("/masuk/kode-pemulihan"))
+    assert client.post(f"/masuk/{token}", data={"csrf_token": csrf}).status_code == 410
+    assert signed_in_as(client) is None
+    assert client.get("/staf").status_code == 401
+    with app.app_context():
+        assert db.session.scalar(select(SignInLink.used_at)) is None
+
+
+def test_a_link_never_signs_a_facilitator_in(app, db, client):
+    from app.accounts.models import Organisation
+
+    with app.app_context():
+        organisation = Organisation(name="Kader Posyandu Contoh")
+        db.session.add(organisation)
+        user = create_user(
+            "fasilitator@example.org", "F", Role.FACILITATOR, organisation=organisation
+        )
+        token = issue_sign_in_link(user)
+        db.session.commit()
+    assert client.get(f"/masuk/{token}").status_code == 410
+    csrf = token_of(client.get("/masuk/kode-pemulihan"))
+    assert client.post(f"/masuk/{token}", data={"csrf_token": csrf}).status_code == 410
+    assert signed_in_as(client) is None
 
 
 def test_an_expired_link_cannot_be_used(app, db, client, make_user):
@@ -57,18 +101,25 @@ def test_an_expired_link_cannot_be_used(app, db, client, make_user):
     assert client.get(f"/masuk/{token}").status_code == 410
 
 
-def test_unknown_and_used_links_look_the_same(client, make_user):
+def test_unknown_used_and_staff_links_look_the_same(client, make_user):
     _, token = make_user()
     sign_in(client, token)
-    used = client.application.test_client().get(f"/masuk/{token}")
-    unknown = client.get("/masuk/not-a-real-token")
-    assert used.status_code == unknown.status_code == 410
+    _, staff_token = make_user(Role.SUPERVISOR, email="pengawas@example.go.id")
+    fresh = client.application.test_client()
+    used = fresh.get(f"/masuk/{token}")
+    staff = fresh.get(f"/masuk/{staff_token}")
+    unknown = fresh.get("/masuk/not-a-real-token")
+    assert used.status_code == staff.status_code == unknown.status_code == 410
 
     def normalised(response, path_token):
         html = response.get_data(as_text=True).replace(path_token, "TOKEN")
         return re.sub(r'csrf_token" type="hidden" value="[^"]+"', "", html)
 
-    assert normalised(used, token) == normalised(unknown, "not-a-real-token")
+    assert (
+        normalised(used, token)
+        == normalised(staff, staff_token)
+        == normalised(unknown, "not-a-real-token")
+    )
 
 
 def test_signing_in_starts_a_fresh_session(client, make_user):
@@ -80,9 +131,16 @@ def test_signing_in_starts_a_fresh_session(client, make_user):
         assert "receipt" not in session and "user_id" in session
 
 
-def test_a_disabled_account_is_signed_out_at_once(app, db, client, make_user):
+def test_a_disabled_accounts_link_cannot_be_used(app, db, client, make_user):
     user_id, token = make_user()
-    sign_in(client, token)
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == user_id).values(active=False))
+        db.session.commit()
+    assert client.get(f"/masuk/{token}").status_code == 410
+
+
+def test_a_disabled_account_is_signed_out_at_once(app, db, client, sign_in_as):
+    user_id = sign_in_as(client, Role.VERIFIER)
     assert client.get("/staf").status_code == 200
     with app.app_context():
         db.session.execute(update(User).where(User.id == user_id).values(active=False))
@@ -98,18 +156,16 @@ def test_staff_pages_need_a_signed_in_user(client):
     )
 
 
-def test_sign_out(client, make_user):
-    _, token = make_user()
-    sign_in(client, token)
+def test_sign_out(client, sign_in_as):
+    sign_in_as(client, Role.VERIFIER)
     page = client.get("/staf")
     response = client.post("/keluar", data={"csrf_token": token_of(page)})
     assert response.status_code == 303
     assert client.get("/staf").status_code == 401
 
 
-def test_sign_out_needs_the_csrf_token(client, make_user):
-    _, token = make_user()
-    sign_in(client, token)
+def test_sign_out_needs_the_csrf_token(client, sign_in_as):
+    sign_in_as(client, Role.VERIFIER)
     assert client.post("/keluar").status_code == 400
     assert client.get("/staf").status_code == 200
 
@@ -134,22 +190,64 @@ def test_an_agency_by_code_or_region(app, db):
         db.session.rollback()
 
 
-def test_the_cli_creates_staff_and_prints_a_link(app, db):
+def test_the_cli_creates_staff_with_recovery_codes_and_refuses_them_links(app, db, client):
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=["users", "create", "--email", "Verifikator@Example.go.id", "--role", "verifier"]
     )
     assert result.exit_code == 0, result.output
-    assert re.search(r"/masuk/[\w-]{40,}", result.output)
+    assert "/masuk/kode-pemulihan" in result.output
+    assert not re.search(r"/masuk/[\w-]{40,}", result.output)  # no link
+    made = re.findall(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}\b", result.output)
+    assert len(set(made)) == 10
     again = runner.invoke(
         args=["users", "create", "--email", "verifikator@example.go.id", "--role", "verifier"]
     )
     assert again.exit_code != 0 and "exists already" in again.output
+    citizen = runner.invoke(
+        args=["users", "create", "--email", "w@example.org", "--role", "citizen"]
+    )
+    assert citizen.exit_code != 0  # citizens make their own accounts
     link = runner.invoke(args=["users", "link", "--email", "verifikator@example.go.id"])
-    assert link.exit_code == 0 and "/masuk/" in link.output
+    assert link.exit_code != 0 and "recovery-codes" in link.output
+    assert "/masuk/" not in link.output
     with app.app_context():
         assert db.session.scalar(select(User.email)) == "verifikator@example.go.id"
-        assert len(list(db.session.scalars(select(SignInLink)))) == 2
+        assert db.session.scalar(select(SignInLink.id)) is None
+    # A printed code signs in.
+    page = client.get("/masuk/kode-pemulihan")
+    response = client.post(
+        "/masuk/kode-pemulihan",
+        data={"csrf_token": token_of(page), "email": "verifikator@example.go.id", "code": made[0]},
+    )
+    assert response.status_code == 303
+    assert client.get("/staf").status_code == 200
+
+
+def test_the_cli_prints_a_link_for_a_citizen(app, db, client):
+    with app.app_context():
+        create_user("warga@example.org", "Warga", Role.CITIZEN)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["users", "link", "--email", "warga@example.org"])
+    assert result.exit_code == 0, result.output
+    path = re.search(r"/masuk/[\w-]{40,}", result.output).group(0)
+    assert sign_in(client, path.removeprefix("/masuk/")).status_code == 303
+    assert signed_in_as(client) is not None
+
+
+def test_the_cli_creates_a_facilitator_with_an_organisation(app, db):
+    from app.accounts.models import Organisation
+
+    runner = app.test_cli_runner()
+    args = ["users", "create", "--email", "kader@example.org", "--role", "facilitator"]
+    missing = runner.invoke(args=args)
+    assert missing.exit_code != 0 and "organisation" in missing.output
+    result = runner.invoke(args=[*args, "--organisation", "Kader Posyandu Sukamaju"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "kader@example.org"))
+        assert user.organisation.name == "Kader Posyandu Sukamaju"
+        assert db.session.scalar(select(db.func.count()).select_from(Organisation)) == 1
 
 
 def test_the_cli_creates_a_regional_verifier(app, db):

@@ -1,6 +1,7 @@
 """Against a real server (gunicorn, 4 workers × 4 threads): one key, one complaint."""
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -67,3 +68,18 @@ def test_the_access_log_has_no_address_or_user_agent(live_server):
     assert "GET /lapor" in log  # the log is being written ...
     assert "127.0.0.1 " not in log.replace("Listening at: http://127.0.0.1", "")  # ... without IPs
     assert "DistinctiveAgent" not in log
+
+
+def test_the_access_log_shows_sign_in_links_without_their_token(live_server):
+    token = "Zq" * 21  # shaped like a real one: 42 URL-safe characters
+    requests.get(f"{live_server.url}/masuk/{token}", timeout=10)
+    requests.get(f"{live_server.url}/undangan/{token}", timeout=10)
+    requests.get(f"{live_server.url}/masuk/kode-pemulihan", timeout=10)
+    path = live_server.instance_path / "server.log"
+    deadline = time.monotonic() + 10
+    while "GET /masuk/kode-pemulihan" not in path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)  # the worker writes its access log line after the answer
+    log = path.read_text()
+    assert "GET /masuk/[token]" in log and "GET /undangan/[token]" in log
+    assert "GET /masuk/kode-pemulihan" in log  # fixed routes stay readable
+    assert token not in log

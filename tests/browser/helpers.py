@@ -1,6 +1,6 @@
 """Helpers the browser tests share: the keyboard (Tab until somewhere, with focus visible at
-every stop), the live region, layout checks (reflow and target size), staff sign-in through
-a real single-use link, and complaints filed through the public JSON API."""
+every stop), the live region, layout checks (reflow and target size), staff sign-in with
+a real recovery code, and complaints filed through the public JSON API."""
 
 from __future__ import annotations
 
@@ -155,20 +155,38 @@ def check_layout(page: Page, where: str) -> None:
 # --- staff and complaints on the live server ---------------------------------------------------
 
 
-def new_link(
+def new_staff(
     live_server, role: str = "officer", agency: str | None = "32.73", name: str = "Staf Uji"
-) -> str:
-    """A new staff user's single-use sign-in link, made by the real `flask users create`."""
+) -> tuple[str, str]:
+    """A new staff user's email and one of its recovery codes, made by the real
+    `flask users create` (staff cannot sign in with emailed links)."""
     email = f"staf-{uuid.uuid4().hex[:8]}@example.go.id"
     args = ["users", "create", "--email", email, "--name", name, "--role", role]
     if agency:
         args += ["--agency", agency]
-    return re.search(r"(/masuk/[\w-]+)", live_server.flask(*args)).group(1)
+    output = live_server.flask(*args)
+    return email, re.search(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}\b", output).group(0)
+
+
+def type_recovery_code(page: Page, email: str, code: str) -> None:
+    """Sign in on /masuk/kode-pemulihan with the keyboard alone; lands on the staff page."""
+    page.goto("/masuk/kode-pemulihan")
+    tab_to(page, "email")
+    page.keyboard.type(email)
+    tab_to(page, "code", most=5)
+    page.keyboard.type(code)
+    tab_to(page, "submit", most=5)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staf")
 
 
 def sign_in(page: Page, live_server, role: str = "officer", agency: str | None = "32.73") -> None:
-    """Sign in through a new single-use link, with the mouse (not the subject of a test)."""
-    page.goto(new_link(live_server, role=role, agency=agency))
+    """Sign in a new staff user with a recovery code, with the mouse (not the subject of a
+    test)."""
+    email, code = new_staff(live_server, role=role, agency=agency)
+    page.goto("/masuk/kode-pemulihan")
+    page.fill("#email", email)
+    page.fill("#code", code)
     page.locator("#submit").click()
     page.wait_for_url("**/staf")
 

@@ -19,10 +19,11 @@ from tests.browser.conftest import axe_check
 from tests.browser.helpers import (
     announcer,
     focused,
-    new_link,
+    new_staff,
     sign_in,
     tab_to,
     tab_until,
+    type_recovery_code,
     wait_announced,
 )
 
@@ -76,10 +77,7 @@ def seed(live_app):
 def test_an_officer_handles_reports_with_the_keyboard_only(new_page, live_server, seed):
     word, (respond_code, forward_code, resolve_code) = seed(3)
     page = new_page("en")
-    page.goto(new_link(live_server))
-    tab_to(page, "submit")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/staf")
+    type_recovery_code(page, *new_staff(live_server))
 
     # The staff navigation leads to the inbox.
     tab_until(page, "el.matches('a[href=\"/instansi\"]')")

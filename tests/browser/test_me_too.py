@@ -25,7 +25,7 @@ from tests.browser.helpers import (
     announced,
     check_layout,
     focused,
-    new_link,
+    new_staff,
     tab,
     tab_to,
     tab_until,
@@ -82,7 +82,7 @@ def lookalike(browser: Browser, live_server) -> str:
     """A published public report in Kota Bandung; returns its tracking code.
 
     Filed through the JSON API, then dispatched by a verifier who signs in through a
-    one-time link and presses the first "Send to …" button of the review (JavaScript off:
+    recovery code and presses the first "Send to …" button of the review (JavaScript off:
     a plain form POST, so the test waits for a navigation, not an htmx swap).
     """
     response = requests.post(
@@ -103,7 +103,10 @@ def lookalike(browser: Browser, live_server) -> str:
     context.set_default_timeout(5_000)
     try:
         page = context.new_page()
-        page.goto(new_link(live_server, role="verifier", agency=None))
+        email, recovery_code = new_staff(live_server, role="verifier", agency=None)
+        page.goto("/masuk/kode-pemulihan")
+        page.fill("#email", email)
+        page.fill("#code", recovery_code)
         with page.expect_navigation():
             page.click("#submit")
         page.goto(f"/verifikasi/{code}")

@@ -25,11 +25,12 @@ from tests.browser.helpers import (
     announcer,
     check_layout,
     file_by_api,
-    new_link,
+    new_staff,
     sign_in,
     tab,
     tab_to,
     tab_until,
+    type_recovery_code,
 )
 
 pytestmark = pytest.mark.browser
@@ -176,10 +177,7 @@ def test_oversight_has_no_axe_violations(new_page, live_server, overdue, lang):
 
 def test_a_supervisor_uses_oversight_with_the_keyboard_only(new_page, live_server, overdue):
     page = new_page("en")
-    page.goto(new_link(live_server, role="supervisor", agency=None))
-    tab_to(page, "submit")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/staf")
+    type_recovery_code(page, *new_staff(live_server, role="supervisor", agency=None))
 
     # The staff navigation leads to the oversight view.
     tab_until(page, "el.matches('a[href=\"/pengawasan\"]')")

@@ -25,6 +25,17 @@ AUTHENTICATOR = {
 }
 
 
+# Turns the autofill offer (conditional mediation) off, as in a browser without it. Chromium's
+# virtual authenticator answers a conditional request at once, with no one picking anything,
+# which would sign in before the button is pressed; tests/browser/test_citizen_accounts.py
+# tests that path on its own.
+BUTTON_ONLY = """
+if (window.PublicKeyCredential) {
+  PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
+}
+"""
+
+
 def add_device(cdp) -> str:
     return cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})[
         "authenticatorId"
@@ -43,6 +54,7 @@ def use_language(page: Page, live_server, lang: str) -> None:
 def test_passkey_journey(new_page, live_server):
     page = new_page("id")
     page.add_init_script(RECORD_ANNOUNCEMENTS)
+    page.add_init_script(BUTTON_ONLY)
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     first = add_device(cdp)

@@ -21,9 +21,10 @@ from tests.browser.helpers import (
     RECORD_ANNOUNCEMENTS,
     check_layout,
     file_by_api,
-    new_link,
+    new_staff,
     sign_in,
     tab_until,
+    type_recovery_code,
 )
 
 pytestmark = pytest.mark.browser
@@ -92,10 +93,7 @@ def test_verify_with_the_keyboard_only(new_page, live_server):
     page = new_page("en")
     page.add_init_script(RECORD_ANNOUNCEMENTS)
 
-    page.goto(new_link(live_server, role="verifier", agency=None))
-    tab_until(page, "el.id === 'submit'")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    type_recovery_code(page, *new_staff(live_server, role="verifier", agency=None))
     assert page.url.endswith("/staf")
 
     # One keypress on the best suggestion sends it; focus lands on the next report.

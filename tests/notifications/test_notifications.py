@@ -145,7 +145,7 @@ def test_reporter_is_told_in_their_language_with_link_and_never_the_secret(
     assert all(m["Auto-Submitted"] == "auto-generated" for m in smtp)
     dispatched, responded, resolved, info = smtp
     bandung = agency("PEMKOT3273")
-    link = f"http://127.0.0.1:5000/lacak/{code}"
+    link = f"http://localhost:5000/lacak/{code}"
     for message in (dispatched, responded, resolved):
         body = body_of(message)
         assert code in message["Subject"] and code in body
@@ -154,7 +154,7 @@ def test_reporter_is_told_in_their_language_with_link_and_never_the_secret(
         assert "Siti" not in body
         # A confidential report's title stays out of mailboxes.
         assert "Jalan berlubang" not in body
-    assert f"http://127.0.0.1:5000/lacak/{asked}" in body_of(info)
+    assert f"http://localhost:5000/lacak/{asked}" in body_of(info)
     assert asked_secret not in body_of(info)
     assert QUESTION in body_of(info)
     assert RESPONSE in body_of(responded)
@@ -435,3 +435,21 @@ def test_sms_can_be_turned_off(make_complaint, ctx, app):
 def test_phone_numbers_are_masked_but_the_last_three_digits():
     assert mask("+62 812-3456-7890") == "••••••••••890"
     assert mask("12") == "12"
+
+
+def test_a_link_message_keeps_no_body_once_sent(make_complaint, ctx, smtp):
+    link = OutboxMessage(
+        channel=OutboxChannel.EMAIL,
+        recipient="warga@example.org",
+        subject="Masuk",
+        body="https://example.org/masuk/a-secret-token-that-still-works",
+        locale="id",
+    )
+    _db.session.add(link)
+    handle(make_complaint()[0], dispatch())
+    _db.session.commit()
+    assert send_due().sent == 2
+    assert "a-secret-token-that-still-works" in body_of(smtp[0])
+    sent_link, sent_notice = sorted(rows(), key=lambda row: row.complaint_id is not None)
+    assert sent_link.body == "" and sent_link.status is OutboxStatus.SENT
+    assert sent_notice.body != ""  # complaint notices are kept until the purge

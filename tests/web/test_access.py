@@ -1,8 +1,11 @@
 """Every route declares who may use it (app/web/access.py)."""
 
-from app.web.access import PUBLIC, PUBLIC_API, STAFF
+import pytest
 
-KNOWN = {PUBLIC, PUBLIC_API, STAFF}
+from app.accounts.models import STAFF_ROLES, Role
+from app.web.access import CITIZEN, PUBLIC, PUBLIC_API, STAFF, staff
+
+KNOWN = {PUBLIC, PUBLIC_API, STAFF, CITIZEN}
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -33,3 +36,12 @@ def test_staff_routes_name_their_roles(app):
         view = app.view_functions[rule.endpoint]
         if view.access == STAFF:
             assert view.roles, rule.rule
+
+
+def test_staff_routes_never_admit_citizens(app):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if view.access == STAFF:
+            assert view.roles <= STAFF_ROLES, rule.rule
+    with pytest.raises(ValueError):
+        staff(Role.CITIZEN)

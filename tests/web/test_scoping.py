@@ -31,6 +31,7 @@ AGENCY_A, AGENCY_B = "PEMKOT3273", "KEMENKES"
 # named here checks; this walk only tries one that belongs to nobody.
 NOT_A_COMPLAINT = {
     "passkey_id": "tests/accounts/test_passkeys.py::test_another_users_passkey_is_not_found",
+    "device_id": "tests/facilitation/test_devices.py::test_devices_are_listed_only_to_their_owner",
 }
 
 
@@ -99,7 +100,10 @@ def test_an_officer_gets_404_for_another_agencys_complaint_everywhere(
             from flask import url_for
 
             urls = [url_for(rule.endpoint, **v) for v in _all_values(rule, code, attachment_id)]
-        expected = 404  # by scoping on their own routes, before the role check on others
+        # 404 by scoping on their own routes, before the role check on others; a route of
+        # another role that is about no complaint at all (a facilitator's filing device) has
+        # nothing to hide from an officer: the role check's 403.
+        expected = 404 if "code" in rule.arguments or Role.OFFICER in _roles else 403
         for url, method in product(urls, sorted(rule.methods - {"HEAD", "OPTIONS"})):
             data = {"csrf_token": token, "version": 1, "reason": "x", "text": "x"}
             response = client.open(url, method=method, data=data if method != "GET" else None)
@@ -110,6 +114,33 @@ def test_an_officer_gets_404_for_another_agencys_complaint_everywhere(
     assert any(rule.startswith("/verifikasi/") for _, rule in checked)
     assert any(rule.startswith("/instansi/laporan/") for _, rule in checked)
     assert len(checked) >= 5, checked
+
+
+def test_a_facilitator_gets_404_for_a_complaint_they_did_not_file_everywhere(
+    app, client, sign_in_as, b_complaint
+):
+    """Facilitators see only what they filed (app/facilitation): B's complaint is 404 on
+    their own routes and on everyone else's."""
+    code, attachment_id = b_complaint
+    sign_in_as(client, Role.FACILITATOR, organisation="Yayasan Lain")
+    token = csrf_token(client, "/fasilitator")
+    checked = []
+    for rule, _roles in _staff_rules(app):
+        if not rule.arguments:
+            continue
+        with app.test_request_context():
+            from flask import url_for
+
+            urls = [url_for(rule.endpoint, **v) for v in _all_values(rule, code, attachment_id)]
+        for url, method in product(urls, sorted(rule.methods - {"HEAD", "OPTIONS"})):
+            data = {"csrf_token": token, "version": 1, "reason": "x", "text": "x"}
+            response = client.open(url, method=method, data=data if method != "GET" else None)
+            assert response.status_code == 404, (method, url, response.status_code)
+            assert "Rahasia instansi B" not in response.get_data(as_text=True)
+            checked.append(rule.rule)
+    assert any(rule.startswith("/fasilitator/laporan/") for rule in checked)
+    listed = client.get("/fasilitator").get_data(as_text=True)
+    assert code not in listed and "Rahasia instansi B" not in listed
 
 
 def test_lists_and_exports_never_show_another_agencys_complaint(
@@ -172,22 +203,91 @@ def test_an_anonymous_reporters_identity_is_on_no_staff_page(
     with app.app_context():
         act(by_code(code), Action.DISPATCH, Actor.VERIFIER, agency=agency_by_code("KEMENKES"))
         _db.session.commit()
+    facilitated = _facilitated_anonymous(app)
     sign_in_as(client, role, agency=agency)
     opened = 0
+    organisation_shown = 0
     for rule, roles in _staff_rules(app):
         if role not in roles or "GET" not in rule.methods or "attachment_id" in rule.arguments:
             continue
-        for target in (code, received):
+        for target in (code, received, *facilitated):
             with app.test_request_context():
                 from flask import url_for
 
                 url = url_for(rule.endpoint, **_values(rule, target, 0))
             response = client.get(url)
             body = response.get_data(as_text=True)
-            for secret in ("Wiji", "wiji@example.org", "081299990000", "99990000"):
+            for secret in ("Wiji", "wiji@example.org", "081299990000", "99990000", *HIDDEN):
                 assert secret not in body, (url, secret)
             opened += response.status_code == 200
+            organisation_shown += "Yayasan Dengan Izin" in body
     assert opened >= 2
+    assert organisation_shown  # with the complainant's consent, the agency sees it
+
+
+# A facilitator's name and email never reach an agency; the organisation only with consent.
+HIDDEN = ("Fasilitator Rahasia", "fasilitator-", "Yayasan Tanpa Izin")
+
+
+def _facilitated_anonymous(app) -> list[str]:
+    """Anonymous complaints filed by facilitators (app/facilitation), whose complainants left
+    contact details: with the organisation shown and not, dispatched to KEMENKES (one
+    answered by the facilitator) and still received."""
+    from datetime import date
+
+    from app.accounts.models import Organisation
+    from app.accounts.operations import create_user
+    from app.complaints.models import Channel, ConsentMethod
+    from app.complaints.operations import Facilitation, create_complaint
+    from tests.helpers import API_COMPLAINT
+
+    codes = []
+    with app.app_context():
+        for shown, organisation_name in (
+            (True, "Yayasan Dengan Izin"),
+            (False, "Yayasan Tanpa Izin"),
+        ):
+            organisation = Organisation(name=organisation_name)
+            _db.session.add(organisation)
+            _db.session.flush()
+            facilitator = create_user(
+                f"fasilitator-{int(shown)}@example.org",
+                f"Fasilitator Rahasia {int(shown)}",
+                Role.FACILITATOR,
+                organisation=organisation,
+            )
+            for dispatch in (True, False):
+                complaint, _ = create_complaint(
+                    {
+                        **API_COMPLAINT,
+                        "privacy": "anonymous",
+                        "name": "Wiji Thukul",
+                        "email": "wiji@example.org",
+                        "phone": "081299990000",
+                    },
+                    channel=Channel.WEB,
+                    locale="id",
+                    facilitation=Facilitation(
+                        facilitator, ConsentMethod.SPOKEN, date(2026, 11, 2), shown
+                    ),
+                )
+                if dispatch:
+                    act(
+                        complaint,
+                        Action.DISPATCH,
+                        Actor.VERIFIER,
+                        agency=agency_by_code("KEMENKES"),
+                    )
+                    act(
+                        complaint,
+                        Action.REPLY,
+                        Actor.REPORTER,
+                        reason="Tambahan.",
+                        user_id=facilitator.id,
+                    )
+                codes.append(complaint.tracking_code)
+        _db.session.commit()
+    return codes
 
 
 def test_a_route_of_another_role_is_403_for_a_complaint_the_officer_may_see(
