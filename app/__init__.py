@@ -85,6 +85,16 @@ def _register_blueprints(app: Flask) -> None:
     from app import facilitation
 
     app.register_blueprint(facilitation.bp)
+    from app import publishing
+
+    app.register_blueprint(publishing.blueprint())
+    from app import open311, partners
+
+    app.register_blueprint(partners.bp)
+    app.register_blueprint(open311.bp)
+    from app import scorecards
+
+    app.register_blueprint(scorecards.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 
     from app.accounts.cli import users_cli
@@ -105,6 +115,15 @@ def _register_blueprints(app: Flask) -> None:
 
     app.cli.add_command(sla_cli)
     app.cli.add_command(notifications_cli)
+    from app.partners.cli import partners_cli
+
+    app.cli.add_command(partners_cli)
+    from app.publishing.cli import publishing_cli
+
+    app.cli.add_command(publishing_cli)
+    from app.scorecards.cli import scorecards_cli
+
+    app.cli.add_command(scorecards_cli)
     init_notifications()
 
 

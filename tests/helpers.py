@@ -19,6 +19,7 @@ from werkzeug.test import encode_multipart
 from app.complaints.models import Complaint
 from app.directory.models import Agency
 from app.extensions import db
+from app.notifications.models import OutboxMessage
 
 API_COMPLAINT = {
     "type": "complaint",
@@ -29,6 +30,22 @@ API_COMPLAINT = {
     "privacy": "public",
     "email": "warga@example.org",
 }
+
+WEB_ANSWERS = {
+    "type": "complaint",
+    "title": "Air PDAM mati seminggu",
+    "description": "Sejak Senin air tidak mengalir di RT 04.",
+    "province": "32",
+    "regency": "32.73",
+    "district": "32.73.02",
+    "occurred_on": "2026-11-20",
+    "category": "water",
+    "privacy": "anonymous",
+    "name": "",
+    "email": "",
+    "phone": "",
+}
+"""The web filing form's answers (/lapor): an anonymous water complaint in Bandung."""
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +79,16 @@ def agency(code: str) -> Agency:
     found = db.session.scalar(select(Agency).where(Agency.code == code))
     assert found is not None, code
     return found
+
+
+def outbox(app) -> list[OutboxMessage]:
+    """Every outbox message, oldest first, detached so that a test can read them after the
+    app context ends."""
+    with app.app_context():
+        found = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        for row in found:
+            db.session.expunge(row)
+        return found
 
 
 def key() -> str:

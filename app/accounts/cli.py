@@ -10,10 +10,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from sqlalchemy import func
 
 from app.accounts.models import STAFF_ROLES, Organisation, Role, User
-from app.accounts.operations import AccountError, create_user, issue_sign_in_link
+from app.accounts.operations import (
+    AccountError,
+    create_user,
+    find_organisation,
+    issue_sign_in_link,
+)
 from app.accounts.sessions import active_sessions, end_all_sessions
 from app.extensions import db
 
@@ -85,9 +89,7 @@ def _organisation(name: str | None) -> Organisation | None:
     name = " ".join((name or "").split())
     if not name:
         return None
-    found = db.session.scalar(
-        db.select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
+    found = find_organisation(name)
     if found is None:
         found = Organisation(name=name[:150])
         db.session.add(found)
@@ -130,14 +132,20 @@ def create(
     )
 
 
+def _user(email: str, *, active: bool = False) -> User:
+    """The account with this email address; with `active`, only if it is not disabled."""
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None or (active and not user.active):
+        raise click.ClickException(f"no {'active ' if active else ''}account for {email}")
+    return user
+
+
 @users_cli.command("link")
 @click.option("--email", required=True)
 def link(email: str) -> None:
     """Print a new single-use sign-in link for a citizen's account (staff cannot use links:
     `users recovery-codes` lets locked-out staff in)."""
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active:
-        raise click.ClickException(f"no active account for {email}")
+    user = _user(email, active=True)
     if user.is_staff:
         raise click.ClickException(
             f"{user.email} is staff, and staff cannot sign in with links: they use a passkey "
@@ -148,13 +156,6 @@ def link(email: str) -> None:
     db.session.commit()
     click.echo(f"{user.email} ({user.role.value}): {sign_in_path(token)}")
     click.echo("The link works once, within 15 minutes. Prefix it with the site's address.")
-
-
-def _user(email: str) -> User:
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no account for {email}")
-    return user
 
 
 @users_cli.command("disable")

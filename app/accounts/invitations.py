@@ -22,7 +22,7 @@ import enum
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import (
     Response,
@@ -61,7 +61,7 @@ from app.accounts.models import (
     User,
     new_passkey_handle,
 )
-from app.accounts.operations import find_agency
+from app.accounts.operations import find_agency, find_organisation
 from app.accounts.passkeys import (
     expired,
     registration_options,
@@ -69,7 +69,7 @@ from app.accounts.passkeys import (
     verified_registration,
 )
 from app.accounts.views import begin_staff_session
-from app.db import utcnow
+from app.db import aware, utcnow
 from app.directory.models import Agency, Region
 from app.directory.queries import search_agencies
 from app.extensions import db
@@ -114,16 +114,12 @@ STATE_TITLES = {
 }
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite: naive
-
-
 def state_of(invitation: Invitation, now: datetime | None = None) -> State:
     if invitation.used_at is not None:
         return State.USED
     if invitation.revoked_at is not None:
         return State.REVOKED
-    if _aware(invitation.expires_at) <= (now or utcnow()):
+    if aware(invitation.expires_at) <= (now or utcnow()):
         return State.EXPIRED
     return State.PENDING
 
@@ -222,9 +218,7 @@ def _organisation(
             ("organisation", _l("Use %(max)s characters or fewer", max=MAX_ORGANISATION))
         )
         return None
-    found = db.session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
+    found = find_organisation(name)
     if found is not None and region is not None and found.region_code not in (None, region.code):
         problems.append(
             (

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.accounts.models import Organisation, Role, SignInLink, User
-from app.db import utcnow
+from app.db import aware, utcnow
 from app.directory.models import Agency, Region
 from app.extensions import db
 
@@ -28,6 +28,14 @@ def find_agency(code: str) -> Agency | None:
     """An agency by its code (KEMENKES) or by its region's Kemendagri code (32.73)."""
     return db.session.scalar(
         select(Agency).where((Agency.code == code.upper()) | (Agency.region_code == code))
+    )
+
+
+def find_organisation(name: str) -> Organisation | None:
+    """An organisation by its name in any case: the name is typed by hand, on the admin page
+    and in the shell, and "posko warga" must find the "Posko Warga" that already exists."""
+    return db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.lower())
     )
 
 
@@ -96,10 +104,7 @@ def usable_link(token: str) -> SignInLink | None:
     # mailbox is easier to break into than a device, and staff see other people's reports.
     if user is not None and (not user.active or user.is_staff):
         return None
-    expires = link.expires_at
-    if expires.tzinfo is None:  # SQLite hands back naive datetimes
-        expires = expires.replace(tzinfo=UTC)
-    return link if expires > utcnow() else None
+    return link if aware(link.expires_at) > utcnow() else None
 
 
 def redeem(token: str) -> User | None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import ColumnElement, Update, select, update
 
 from app.accounts.models import StaffSession, User
-from app.db import WRITE_METHODS, utcnow
+from app.db import WRITE_METHODS, aware, utcnow
 from app.extensions import db
 
 # last_seen_at is written at most this often per session, not on every request.
@@ -40,10 +40,6 @@ class Resolved:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite: naive
 
 
 def idle_minutes(user: User) -> int:
@@ -88,9 +84,9 @@ def resolve(token: str) -> Resolved:
         return Resolved(None)
     now = utcnow()
     user = staff_session.user
-    if now - _aware(staff_session.created_at) >= absolute_limit(user):
+    if now - aware(staff_session.created_at) >= absolute_limit(user):
         return Resolved(None, ABSOLUTE, user)
-    last_seen = _aware(staff_session.last_seen_at)
+    last_seen = aware(staff_session.last_seen_at)
     if now - last_seen > idle_limit(user):
         return Resolved(None, IDLE, user)
     if now - last_seen >= TOUCH_EVERY:

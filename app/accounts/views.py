@@ -24,6 +24,7 @@ STAFF_LINKS = [
     ("facilitation.index", _l("Reports you filed"), {Role.FACILITATOR}),
     ("facilitation.devices", _l("Filing devices"), {Role.FACILITATOR}),
     ("accounts.invitations", _l("Staff invitations"), {Role.ADMIN}),
+    ("partners.keys", _l("API keys"), {Role.ADMIN}),
     ("accounts.home", _l("My account"), STAFF_ROLES),
 ]
 

@@ -15,6 +15,151 @@ ERRORS = {
 }
 
 
+def _json(description: str, schema: str) -> dict:
+    """A JSON response whose body is the component schema `schema`."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _list_of(key: str, item: dict) -> dict:
+    """{key: [item, ...]}: how every list the API returns is wrapped."""
+    return {
+        "type": "object",
+        "properties": {key: {"type": "array", "items": item}},
+        "required": [key],
+    }
+
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+AGENCY = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "kind": {"type": "string"},
+        "name_id": {"type": "string"},
+        "name_en": {"type": "string"},
+        "region_code": NULLABLE_STRING,
+    },
+    "required": ["code", "kind", "name_id", "name_en", "region_code"],
+}
+CATEGORY = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "name_id": {"type": "string"},
+        "name_en": {"type": "string"},
+        "central_agency": NULLABLE_STRING,
+        "service_level": {"type": "string"},
+    },
+    "required": ["code", "name_id", "name_en", "central_agency", "service_level"],
+}
+REGION = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "level": {"type": "integer", "minimum": 1, "maximum": 3},
+        "name": {"type": "string"},
+        "parent_code": NULLABLE_STRING,
+    },
+    "required": ["code", "level", "name", "parent_code"],
+}
+SUGGESTION = {
+    "type": "object",
+    "properties": {
+        "agency": {"type": "string"},
+        "agency_code": {"type": "string"},
+        "reason": {"type": "string"},
+        "score": {"type": "number"},
+    },
+    "required": ["agency", "agency_code", "reason", "score"],
+}
+CANDIDATE = {
+    "type": "object",
+    "properties": {
+        "tracking_code": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "string"},
+        "status_title": {"type": "string"},
+        "support_count": {"type": "integer", "minimum": 1},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "url": {"type": "string", "format": "uri"},
+    },
+    "required": ["tracking_code", "title", "status", "status_title", "support_count", "score"],
+}
+STATUS = {
+    "type": "object",
+    "description": "A complaint's status. `content` only for a public complaint or with its "
+    "secret; `reporter` (what the reporter may do now) only with the secret.",
+    "properties": {
+        "tracking_code": {"type": "string"},
+        "type": {"type": "string", "enum": ["complaint", "aspiration", "information"]},
+        "privacy": {"type": "string"},
+        "status": {"type": "string"},
+        "status_title": {"type": "string"},
+        "received_at": {"type": "string", "format": "date-time"},
+        "support_count": {"type": "integer", "minimum": 1},
+        "merged_into": NULLABLE_STRING,
+        "timeline": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "note": NULLABLE_STRING,
+                },
+                "required": ["kind", "title", "status", "at", "note"],
+            },
+        },
+        "content": {
+            "type": ["object", "null"],
+            "properties": {
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "region_code": {"type": "string"},
+                "region": {"type": "string"},
+                "category": {"type": "string"},
+                "occurred_on": {"type": ["string", "null"], "format": "date"},
+                "attachments": {"type": "integer", "minimum": 0},
+            },
+            "required": ["title", "description", "region_code", "category", "attachments"],
+        },
+        "reporter": {
+            "type": "object",
+            "properties": {
+                "actions": {"type": "array", "items": {"type": "string"}},
+                "reopen_until": {"type": ["string", "null"], "format": "date"},
+                "rating": {
+                    "type": ["object", "null"],
+                    "properties": {
+                        "score": {"type": "integer", "minimum": 1, "maximum": 5},
+                        "comment": NULLABLE_STRING,
+                    },
+                },
+                "version": {"type": "integer"},
+            },
+            "required": ["actions", "reopen_until", "rating", "version"],
+        },
+    },
+    "required": [
+        "tracking_code",
+        "type",
+        "privacy",
+        "status",
+        "status_title",
+        "received_at",
+        "support_count",
+        "merged_into",
+        "timeline",
+        "content",
+    ],
+}
+
+
 def _error(description: str) -> dict:
     return {
         "description": description,
@@ -153,20 +298,20 @@ def document() -> dict:
             "/healthz": {
                 "get": {
                     "summary": "Health check (touches the database)",
-                    "responses": {"200": {"description": '{"status": "ok"}'}},
+                    "responses": {"200": _json('{"status": "ok"}', "Health")},
                 }
             },
             "/api/v1/agencies": {
                 "get": {
                     "summary": "Every agency: ministries, national bodies, SOEs, provinces, "
                     "regencies and cities",
-                    "responses": {"200": {"description": "The agencies"}},
+                    "responses": {"200": _json("The agencies", "Agencies")},
                 }
             },
             "/api/v1/categories": {
                 "get": {
                     "summary": "Complaint categories with their responsible agency and level",
-                    "responses": {"200": {"description": "The categories"}},
+                    "responses": {"200": _json("The categories", "Categories")},
                 }
             },
             "/api/v1/regions": {
@@ -182,7 +327,7 @@ def document() -> dict:
                         }
                     ],
                     "responses": {
-                        "200": {"description": "The regions"},
+                        "200": _json("The regions", "Regions"),
                         "404": _error("Unknown parent code"),
                     },
                 }
@@ -270,10 +415,11 @@ def document() -> dict:
                         },
                     },
                     "responses": {
-                        "200": {
-                            "description": "At least 3 suggestions, each with "
-                            "agency_code, agency, score (0–1) and reason"
-                        },
+                        "200": _json(
+                            "At least 3 suggestions, each with agency_code, agency, "
+                            "score (0–1) and reason",
+                            "Suggestions",
+                        ),
                         "400": _error("Not a JSON object"),
                         "422": _error("Missing text, unknown region or category"),
                     },
@@ -306,11 +452,11 @@ def document() -> dict:
                         },
                     },
                     "responses": {
-                        "200": {
-                            "description": '{"candidates": [...]}, each with tracking_code, '
-                            "title, status, status_title, support_count, score (0–1) and url "
-                            "(the public tracking page)"
-                        },
+                        "200": _json(
+                            "Published complaints that look like this one, each with its "
+                            "similarity score (0–1) and url (the public tracking page)",
+                            "Candidates",
+                        ),
                         "400": _error("Not a JSON object"),
                         "422": _error("Missing or too long text, unknown region"),
                     },
@@ -339,10 +485,10 @@ def document() -> dict:
                         },
                     },
                     "responses": {
-                        "200": {
-                            "description": "Done: the same body as GET /api/v1/complaints/{code} "
-                            "with the secret"
-                        },
+                        "200": _json(
+                            "Done: the same body as GET /api/v1/complaints/{code} with the secret",
+                            "ComplaintStatus",
+                        ),
                         "400": _error("Not a JSON object"),
                         "403": _error("A cross-site request"),
                         "404": _error("No complaint with that code and secret"),
@@ -372,7 +518,7 @@ def document() -> dict:
                         LANGUAGE,
                     ],
                     "responses": {
-                        "200": {"description": "The status"},
+                        "200": _json("The status", "ComplaintStatus"),
                         "404": _error("No complaint with that code and secret"),
                     },
                 }
@@ -411,6 +557,17 @@ def document() -> dict:
                     "required": ["tracking_code", "secret", "status", "status_url"],
                 },
                 "ReporterAction": REPORTER_ACTION,
+                "ComplaintStatus": STATUS,
+                "Agencies": _list_of("agencies", AGENCY),
+                "Categories": _list_of("categories", CATEGORY),
+                "Regions": _list_of("regions", REGION),
+                "Suggestions": _list_of("suggestions", SUGGESTION),
+                "Candidates": _list_of("candidates", CANDIDATE),
+                "Health": {
+                    "type": "object",
+                    "properties": {"status": {"const": "ok"}},
+                    "required": ["status"],
+                },
             }
         },
     }

@@ -106,6 +106,8 @@ class EventKind(TitledEnum):
     CLOSED = "closed"
     ESCALATED = "escalated"  # the deadline passed: the sweep (app/deadlines) tells supervisors
     CLAIMED = "claimed"  # the complainant added it to their own account (not a state change)
+    # A verifier corrected the masked, published version (app/publishing): not public.
+    PUBLISHED_CORRECTED = "published_corrected"
 
 
 EventKind.TITLES = {
@@ -126,6 +128,7 @@ EventKind.TITLES = {
     EventKind.CLOSED: _l("Closed"),
     EventKind.ESCALATED: _l("The deadline passed: escalated to the supervisor"),
     EventKind.CLAIMED: _l("The complainant added it to their account"),
+    EventKind.PUBLISHED_CORRECTED: _l("The published version was corrected"),
 }
 
 
@@ -220,6 +223,11 @@ class Complaint(TimestampMixin, db.Model):
     consent_on: Mapped[date | None] = mapped_column(default=None)
     # Whether the complainant agreed that the agency sees "filed via <organisation>".
     organisation_shown: Mapped[bool] = mapped_column(default=False)
+    # The published version (app/publishing): title and description with personal data masked,
+    # stored when it is first published; a verifier may correct them. Longer than the
+    # originals: a token such as [BANK_ACCOUNT_1] can be longer than what it replaces.
+    published_title: Mapped[str | None] = mapped_column(String(300), default=None)
+    published_description: Mapped[str | None] = mapped_column(Text, default=None)
     # Optimistic locking: two staff acting on one complaint at once cannot both win.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -11,25 +11,27 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
-from app.complaints.models import Complaint, Privacy, Status
+from app.complaints.models import Complaint, Status
 from app.db import utcnow
 from app.duplicates.index import band_keys, features, regency_of, score
 from app.duplicates.models import DuplicateBand, DuplicateSignature
 from app.extensions import db
+from app.publishing.queries import UNPUBLISHED_STATUSES, is_published
 
 # How many complaints, ranked by shared bands, are rescored exactly. Bounds the work of one
 # search whatever the number of complaints in a busy city's window.
 POOL = 50
 
 # Not (yet, or any more) visible to the public, whatever the privacy.
-UNPUBLISHED = (Status.RECEIVED, Status.NEEDS_INFO, Status.ARCHIVED, Status.FLAGGED, Status.MERGED)
+UNPUBLISHED = UNPUBLISHED_STATUSES
 
 
 def published() -> ColumnElement[bool]:
-    """A complaint anyone may see: public, verified, and not archived, flagged or merged."""
-    return and_(Complaint.privacy == Privacy.PUBLIC, Complaint.status.not_in(UNPUBLISHED))
+    """A complaint anyone may see: the one definition, app.publishing.queries.is_published
+    (verified, not archived, flagged or merged; public or anonymous, never confidential)."""
+    return is_published()
 
 
 def window() -> timedelta:

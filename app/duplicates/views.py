@@ -9,6 +9,7 @@ from app.directory import queries as directory
 from app.directory.models import RegionLevel
 from app.duplicates import bp
 from app.duplicates.queries import find_candidates
+from app.publishing.queries import public_title
 from app.web.access import public_api
 from app.web.errors import json_error
 
@@ -18,8 +19,9 @@ TEXT_MAX = 5000
 @bp.post("/api/v1/duplicates/check")
 @public_api
 def api_check() -> Response | tuple[Response, int]:
-    """Anyone may ask, so only published complaints are searched: never a confidential or
-    anonymous one, never one not yet verified, and never anything about a reporter."""
+    """Anyone may ask, so only published complaints are searched (app.publishing): never a
+    confidential one, never one not yet verified, never anything about a reporter, and only
+    their masked titles."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return json_error(400, _("The request body must be a JSON object."))
@@ -42,12 +44,14 @@ def api_check() -> Response | tuple[Response, int]:
             "candidates": [
                 {
                     "tracking_code": complaint.tracking_code,
-                    "title": complaint.title,
+                    "title": public_title(complaint),
                     "status": complaint.status.value,
                     "status_title": complaint.status.title,
                     "support_count": complaint.support_count,
                     "score": value,
-                    "url": url_for("tracking.status", code=complaint.tracking_code, _external=True),
+                    "url": url_for(
+                        "publishing.detail", code=complaint.tracking_code, _external=True
+                    ),
                 }
                 for complaint, value in found
             ]

@@ -13,6 +13,6 @@ bp = Blueprint("facilitation", __name__)
 
 from app import intake  # noqa: E402, F401  (first: its views import filing.py, which needs it)
 from app.complaints.signals import complaint_received  # noqa: E402
-from app.facilitation import devices, receipts, views  # noqa: E402, F401
+from app.facilitation import devices, offline, receipts, views  # noqa: E402, F401
 
 complaint_received.connect(receipts.queue_receipt)

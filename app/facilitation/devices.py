@@ -59,7 +59,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -85,7 +85,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from app.accounts.models import FilingDevice, Role, User
-from app.db import utcnow
+from app.db import aware, utcnow
 from app.extensions import db
 from app.facilitation import bp
 from app.web.access import current_user, staff
@@ -204,12 +204,8 @@ def devices_of(user: User) -> list[FilingDevice]:
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite
-
-
 def expired(device: FilingDevice) -> bool:
-    return _aware(device.expires_at) <= utcnow()
+    return aware(device.expires_at) <= utcnow()
 
 
 def filing_device_user() -> int | None:
@@ -266,7 +262,7 @@ def register() -> Response | tuple[Response, int]:
     return jsonify(
         {
             "id": device.id,
-            "expires_at": _aware(device.expires_at).isoformat(),
+            "expires_at": aware(device.expires_at).isoformat(),
             "redirect": url_for("facilitation.devices", added=device.id),
         }
     )
@@ -378,9 +374,9 @@ def _refusal(signed: Signed | None) -> tuple[str, FilingDevice | None]:
     now = utcnow()
     if signed.signed_at > now + CLOCK_SKEW:
         return "signed in the future", device
-    if signed.signed_at < _aware(device.created_at) - CLOCK_SKEW:
+    if signed.signed_at < aware(device.created_at) - CLOCK_SKEW:
         return "signed before the device was registered", device
-    if signed.signed_at > _aware(device.expires_at):
+    if signed.signed_at > aware(device.expires_at):
         return "signed after the device expired", device
     user = device.user
     if not user.active or user.role is not Role.FACILITATOR or user.organisation_id is None:

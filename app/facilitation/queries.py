@@ -83,14 +83,3 @@ def needs_action_count(user: User) -> int:
         db.session.scalar(select(func.count(Complaint.id)).where(*visible_to(user), needs_action()))
         or 0
     )
-
-
-def pages_to_show(number: int, count: int) -> list[int | None]:
-    """GOV.UK pagination: first, last, the current page and its neighbours; None is "…"."""
-    shown = sorted({1, count, number - 1, number, number + 1} & set(range(1, count + 1)))
-    result: list[int | None] = []
-    for page in shown:
-        if result and page - (result[-1] or 0) > 1:
-            result.append(None)
-        result.append(page)
-    return result

@@ -25,8 +25,8 @@ from flask_babel import gettext as _
 
 from app.complaints.models import Complaint
 from app.extensions import db
-from app.notifications.models import OutboxChannel, OutboxMessage
-from app.notifications.queueing import tracking_link
+from app.notifications.models import OutboxChannel
+from app.notifications.queueing import queue_to_reporter, tracking_link
 
 
 def render_receipt(complaint: Complaint, channel: OutboxChannel) -> tuple[str | None, str]:
@@ -52,29 +52,10 @@ def queue_receipt(_sender: Flask, complaint: Complaint) -> None:
     email or phone, add the receipt messages to the filing's own transaction."""
     if complaint.facilitator_id is None or complaint.reporter is None:
         return
-    recipients = {OutboxChannel.EMAIL: complaint.reporter.email}
-    if current_app.config["SMS_PROVIDER"] not in ("", "none"):
-        recipients[OutboxChannel.SMS] = complaint.reporter.phone
-    for channel, recipient in recipients.items():
-        if not recipient:
-            continue
-        try:
-            subject, body = render_receipt(complaint, channel)
-        except Exception:
-            # A broken template must not cost the complainant the report itself; tests see it.
-            if current_app.testing:
-                raise
-            current_app.logger.exception("receipt for complaint %s not queued", complaint.id)
-            continue
-        db.session.add(
-            OutboxMessage(
-                channel=channel,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                locale=complaint.locale,
-                complaint_id=complaint.id,
-                event_id=None,  # a receipt, not news about an event
-            )
-        )
+    queue_to_reporter(
+        complaint,
+        lambda channel: render_receipt(complaint, channel),
+        event_id=None,  # a receipt, not news about an event
+        what=f"receipt for complaint {complaint.id}",
+    )
     db.session.flush()

@@ -23,6 +23,7 @@ from app.facilitation.forms import CaseReplyForm
 from app.tracking.queries import event_agencies, public_timeline
 from app.web.access import complaint_or_404, staff
 from app.web.htmx import render_page_or_fragment, wants_fragment
+from app.web.paging import pages_to_show
 
 CLAIMED = _l(
     "The complainant now follows this report themselves, so you can no longer change it. "
@@ -42,7 +43,7 @@ def index() -> Response:
         "facilitation/_results.html",
         filters=filters,
         result=result,
-        pages=queries.pages_to_show(result.number, result.count),
+        pages=pages_to_show(result.number, result.count),
         statuses=list(Status),
         needs_action=queries.NEEDS_ACTION,
         waiting=queries.needs_action_count(g.user),

@@ -169,14 +169,3 @@ def agency_due(complaint: Complaint) -> date | None:
     """The agency's running deadline; None once the agency no longer has to act (a resolved
     complaint's due date is the reporter's reopen window, not the agency's)."""
     return complaint.due_on if complaint.status in HANDLING else None
-
-
-def pages_to_show(number: int, count: int) -> list[int | None]:
-    """GOV.UK pagination: first, last, the current page and its neighbours; None is "…"."""
-    shown = sorted({1, count, number - 1, number, number + 1} & set(range(1, count + 1)))
-    result: list[int | None] = []
-    for page in shown:
-        if result and page - (result[-1] or 0) > 1:
-            result.append(None)
-        result.append(page)
-    return result

@@ -27,6 +27,7 @@ from app.inbox.forms import ACTION_FORMS, ForwardForm, ResolveForm, RespondForm
 from app.intake.storage import path_of
 from app.web.access import complaint_or_404, may_see_identity, staff
 from app.web.htmx import htmx_redirect, render_page_or_fragment, wants_fragment
+from app.web.paging import pages_to_show
 
 READERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.VERIFIER)
 AGENCY_RESULTS = 20
@@ -52,7 +53,7 @@ def index() -> Response:
         regions=regions,
         statuses=queries.INBOX_STATUSES,
         result=result,
-        pages=queries.pages_to_show(result.number, result.count),
+        pages=pages_to_show(result.number, result.count),
         agency_due=queries.agency_due,
     )
 

@@ -175,8 +175,8 @@ class ComplaintFields(FlaskForm):
             "Only you and the agency handling it can read what you wrote; it is never published."
         ),
         Privacy.ANONYMOUS.value: _l(
-            "The agency and the public never learn who you are; you follow it with a tracking "
-            "code and a secret."
+            "The agency and the public never learn who you are. What you wrote may be published "
+            "with personal details hidden; you follow it with a tracking code and a secret."
         ),
     }
 

@@ -12,6 +12,8 @@ address they type into the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, current_app
 from flask_babel import force_locale
 
@@ -68,11 +70,23 @@ def render(complaint: Complaint, event: ComplaintEvent, channel: OutboxChannel) 
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def queue_for_event(_sender: Flask, complaint: Complaint, event: ComplaintEvent) -> None:
-    """Add the outbox rows an event calls for to the current transaction."""
-    if event.kind not in NOTIFIED or not event.public or complaint.reporter is None:
-        return
+def queue_to_reporter(
+    complaint: Complaint,
+    render_for: Callable[[OutboxChannel], tuple[str | None, str]],
+    *,
+    event_id: int | None,
+    what: str,
+) -> None:
+    """Add one outbox row per contact the complaint's reporter gave (email; SMS where a
+    provider is configured) to the current transaction, rendered by `render_for(channel)`.
+
+    A broken template must not cost the reporter the change or the report it comes with: the
+    message is logged as `what` ("… not queued") and skipped — except under test, which sees
+    the error.
+    """
     reporter = complaint.reporter
+    if reporter is None:
+        return
     recipients = {OutboxChannel.EMAIL: reporter.email}
     if current_app.config["SMS_PROVIDER"] not in ("", "none"):
         recipients[OutboxChannel.SMS] = reporter.phone
@@ -80,12 +94,11 @@ def queue_for_event(_sender: Flask, complaint: Complaint, event: ComplaintEvent)
         if not recipient:
             continue
         try:
-            subject, body = render(complaint, event, channel)
+            subject, body = render_for(channel)
         except Exception:
-            # A broken template must not cost the reporter the change itself; tests see it.
             if current_app.testing:
                 raise
-            current_app.logger.exception("notification for event %s not queued", event.id)
+            current_app.logger.exception("%s not queued", what)
             continue
         db.session.add(
             OutboxMessage(
@@ -95,6 +108,18 @@ def queue_for_event(_sender: Flask, complaint: Complaint, event: ComplaintEvent)
                 body=body,
                 locale=complaint.locale,
                 complaint_id=complaint.id,
-                event_id=event.id,
+                event_id=event_id,
             )
         )
+
+
+def queue_for_event(_sender: Flask, complaint: Complaint, event: ComplaintEvent) -> None:
+    """Add the outbox rows an event calls for to the current transaction."""
+    if event.kind not in NOTIFIED or not event.public:
+        return
+    queue_to_reporter(
+        complaint,
+        lambda channel: render(complaint, event, channel),
+        event_id=event.id,
+        what=f"notification for event {event.id}",
+    )

@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.complaints.lifecycle import Action, TransitionError
 from app.complaints.models import Complaint, EventKind, Status
+from app.db import aware
 from app.extensions import db
 from app.intake.forms import TrackForm
 from app.ratelimit import failed, secret_guesses
@@ -325,7 +326,7 @@ def _status_json(complaint: Complaint, may_read: bool, *, reporter: bool = False
         "privacy": complaint.privacy.value,
         "status": complaint.status.value,
         "status_title": complaint.status.title,
-        "received_at": complaint.created_at.isoformat(),
+        "received_at": aware(complaint.created_at).isoformat(),
         "support_count": complaint.support_count,
         "merged_into": complaint.merged_into.tracking_code if complaint.merged_into else None,
         "timeline": [
@@ -333,7 +334,7 @@ def _status_json(complaint: Complaint, may_read: bool, *, reporter: bool = False
                 "kind": e.kind.value,
                 "title": e.kind.title,
                 "status": e.status.value,
-                "at": e.created_at.isoformat(),
+                "at": aware(e.created_at).isoformat(),
                 "note": e.note if may_read else None,
             }
             for e in public_timeline(complaint)

@@ -31,6 +31,7 @@ PUBLIC = "public"
 PUBLIC_API = "public-api"
 STAFF = "staff"
 CITIZEN = "citizen"
+PARTNER_API = "partner-api"
 USER_ID = "user_id"
 STAFF_SESSION = "staff_session"  # the random token of the server-side StaffSession
 
@@ -57,6 +58,36 @@ def public_api(view: F) -> F:
 
     checked.access = PUBLIC_API  # type: ignore[attr-defined]
     return csrf.exempt(checked)  # type: ignore[return-value]
+
+
+def partner_api(scope: str, refuse: Callable[[int, str], Any] | None = None) -> Callable[[F], F]:
+    """A partner's system with an API key holding `scope` (app/partners/keys.py), sent as the
+    `api_key` form field or query parameter (Open311's way) or an `X-API-Key` header: 401
+    without a valid key, 403 for a key without the scope. `refuse(status, message)` makes the
+    error response (Open311 has its own error format); JSON API errors by default. Sets
+    `g.partner_key`. No CSRF token: nothing ambient (no cookie) authorises these requests."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            from app.partners.keys import Refusal, check
+
+            key = (
+                request.headers.get("X-API-Key")
+                or request.form.get("api_key")
+                or request.args.get("api_key")
+            )
+            found = check(key, scope)
+            if isinstance(found, Refusal):
+                return (refuse or json_error)(found.status, found.message)
+            g.partner_key = found
+            return view(*args, **kwargs)
+
+        checked.access = PARTNER_API  # type: ignore[attr-defined]
+        checked.scope = scope  # type: ignore[attr-defined]
+        return csrf.exempt(checked)  # type: ignore[return-value]
+
+    return decorate
 
 
 def same_origin_or_allowed() -> bool:

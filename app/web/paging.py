@@ -1,4 +1,5 @@
-"""Paged lists: reading the `?page=` asked for, and fetching one page of a query."""
+"""Paged lists: reading the `?page=` asked for, fetching one page of a query, and which page
+links to show."""
 
 from __future__ import annotations
 
@@ -40,3 +41,14 @@ def paginate(statement: Select, page: int, size: int) -> Page:
     number = min(page, count)
     items = db.session.scalars(statement.limit(size).offset((number - 1) * size))
     return Page(list(items), total, number, count)
+
+
+def pages_to_show(number: int, count: int) -> list[int | None]:
+    """GOV.UK pagination: first, last, the current page and its neighbours; None is "…"."""
+    shown = sorted({1, count, number - 1, number, number + 1} & set(range(1, count + 1)))
+    result: list[int | None] = []
+    for page in shown:
+        if result and page - (result[-1] or 0) > 1:
+            result.append(None)
+        result.append(page)
+    return result

@@ -1,6 +1,7 @@
 // Filing devices (app/facilitation/devices.py). On /fasilitator/perangkat: registers this
 // browser's filing key (ECDSA P-256, the private key never leaves WebCrypto). On /fasilitator:
-// lists the facilitator's reports still waiting on this device.
+// lists the facilitator's reports still waiting on this device. On those and the filing form:
+// keeps (or drops) the on-behalf form for offline use.
 (function () {
   "use strict";
   if (!window.SuaraQueue) return;
@@ -112,7 +113,19 @@
     });
   }
 
+  // The on-behalf form (/fasilitator/lapor) is kept for offline use only on a device
+  // registered for the signed-in facilitator: the worker asks the server each time and drops
+  // the copy when it says no (app/facilitation/offline.py).
+  function keepForm(user) {
+    SuaraQueue.device(user).catch(function () {}).then(function (saved) {
+      var id = saved && saved.expiresAt > Date.now() ? saved.id : null;
+      return navigator.serviceWorker.ready.then(function (r) { r.active.postMessage({ type: "device-form", device: id }); });
+    }).catch(function () {});
+  }
+
   var here = document.getElementById("this-device"), queue = document.getElementById("device-queue");
+  var owner = document.querySelector("[data-user], input[name=filing_user]");
   if (here) register(here);
   if (queue) waiting(queue);
+  if (owner && "serviceWorker" in navigator) keepForm(owner.getAttribute("data-user") || owner.value);
 })();

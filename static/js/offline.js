@@ -49,8 +49,10 @@
   // The filing form: every complaint gets its Idempotency-Key when it is started.
   function prepareForm(form) {
     var id = form.querySelector("input[name=client_id]");
-    var editing = new URLSearchParams(location.search).get("ubah");
+    var editing = new URLSearchParams(location.search).get("ubah"), today = form.querySelector("input[data-today]");
     if (!id) return;
+    // The facilitator's form kept on the device opens days later: consent is given today.
+    if (today) today.value = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
     if (!id.value) id.value = crypto.randomUUID();
     if (!editing) return;
     SuaraQueue.get(editing).then(function (entry) {

@@ -11,6 +11,8 @@ var WAITING = "{{ url_for('offline.waiting') }}";
 var FORM = "{{ url_for('intake.file_form') }}";
 var PLACES = "{{ url_for('intake.places') }}";
 var API = "{{ url_for('intake.api_submit') }}";
+var DEVICE_FORM = "{{ url_for('facilitation.file_form') }}", DEVICE_CACHE = "suara-device-form";
+var SIGN_OUT = "{{ url_for('accounts.sign_out') }}";
 var MAX_DELAY = 30 * 60 * 1000;
 
 function cacheable(response) {
@@ -40,7 +42,7 @@ self.addEventListener("install", function (event) {
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (n) { return n.indexOf("suara-") === 0 && n !== CACHE; })
+    return Promise.all(names.filter(function (n) { return n.indexOf("suara-") === 0 && n !== CACHE && n !== DEVICE_CACHE; })
       .map(function (n) { return caches.delete(n); }));
   }).then(function () { return self.clients.claim(); }).then(function () { return replay(false); }));
 });
@@ -48,6 +50,7 @@ self.addEventListener("activate", function (event) {
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (url.pathname === SIGN_OUT) event.waitUntil(caches.delete(DEVICE_CACHE));  // signal or not
   if (request.method === "POST" && url.pathname === FORM && request.mode === "navigate") {
     event.respondWith(fileOrQueue(request));
   } else if (request.method !== "GET") {
@@ -207,6 +210,20 @@ function retry(entry, offline) {
   return SuaraQueue.put(entry).then(function () { return offline; });
 }
 
+// The facilitator's on-behalf form, kept only while the server confirms this device is
+// registered to whoever is signed in (app/facilitation/offline.py); served offline by page().
+// Dropped when it says no; kept when it cannot be asked (no signal, the session ended).
+function keepDeviceForm(device) {
+  var drop = function () { return caches.delete(DEVICE_CACHE); };
+  if (!device) return drop();
+  return fetch(DEVICE_FORM, { cache: "no-store", credentials: "same-origin", headers: { "X-Filing-Device": String(device) } })
+    .then(function (response) {
+      if (response.status !== 200) return;
+      if (!response.headers.get("X-Offline-Ready")) return drop();
+      return caches.open(DEVICE_CACHE).then(function (cache) { return cache.put(DEVICE_FORM, response); });
+    }, function () {});
+}
+
 self.addEventListener("sync", function (event) {
   if (event.tag !== "suara-queue") return;
   event.waitUntil(replay(true).then(function (offline) {
@@ -218,6 +235,7 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "replay") event.waitUntil(replay(Boolean(data.force)));
   if (data.type === "language") event.waitUntil(precache());  // pages in the new language
+  if (data.type === "device-form") event.waitUntil(keepDeviceForm(data.device));
   if (data.type === "forget") {
     event.waitUntil(caches.keys().then(function (names) {
       return Promise.all(names.map(function (n) { return caches.delete(n); }));

@@ -26,7 +26,7 @@ from app.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from app.db import utcnow
 from app.extensions import db
 from app.notifications.delivery import send_due
-from app.notifications.models import OutboxMessage, OutboxStatus
+from app.notifications.models import OutboxStatus
 from tests.accounts.test_passkeys import (
     Authenticator,
     csrf,
@@ -35,7 +35,7 @@ from tests.accounts.test_passkeys import (
     sign_in_options,
 )
 from tests.conftest import check_page, csrf_token
-from tests.helpers import API_COMPLAINT
+from tests.helpers import API_COMPLAINT, WEB_ANSWERS, outbox
 
 pytestmark = pytest.mark.db
 
@@ -60,14 +60,6 @@ def user_by_email(app, email: str) -> User | None:
         if user is not None:
             db.session.expunge(user)
         return user
-
-
-def outbox(app) -> list[OutboxMessage]:
-    with app.app_context():
-        rows = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
 
 
 def token_mailed_to(app, email: str) -> str:
@@ -594,25 +586,12 @@ def test_my_own_report_opens_without_the_secret(app, client, sign_in_citizen, ma
 # --- filing while signed in ---------------------------------------------------------------------
 
 
-WEB_ANSWERS = {
-    "type": "complaint",
-    "title": "Air PDAM mati seminggu",
-    "description": "Sejak Senin air tidak mengalir di RT 04.",
-    "province": "32",
-    "regency": "32.73",
-    "district": "32.73.02",
-    "occurred_on": "2026-11-20",
-    "category": "water",
-    "privacy": "confidential",
-    "name": "",
-    "email": "warga@example.org",
-    "phone": "",
-}
+SIGNED_IN_ANSWERS = {**WEB_ANSWERS, "privacy": "confidential", "email": "warga@example.org"}
 
 
 def file_on_the_web(client) -> str:
     token = csrf_token(client)
-    assert client.post("/lapor", data={**WEB_ANSWERS, "csrf_token": token}).status_code == 303
+    assert client.post("/lapor", data={**SIGNED_IN_ANSWERS, "csrf_token": token}).status_code == 303
     assert client.post("/lapor/kirim", data={"csrf_token": token}).status_code == 303
     return client.get("/lapor/tanda-terima").get_data(as_text=True)
 

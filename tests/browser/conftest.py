@@ -63,6 +63,38 @@ def browser(playwright_session):
     browser.close()
 
 
+def persistent_context(
+    playwright_session, live_server, profile: Path, **options: object
+) -> BrowserContext:
+    """A Chromium whose profile lives in the folder `profile`, so that a restart keeps its
+    service worker, IndexedDB and cookies (the phone of the offline journeys)."""
+    context = playwright_session.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        base_url=live_server.url,
+        **options,
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def set_language(context: BrowserContext, live_server, lang: str) -> None:
+    """The `lang` cookie, as the language switch sets it."""
+    context.add_cookies(
+        [
+            {
+                "name": "lang",
+                "value": lang,
+                "url": live_server.url,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
+
+
 @pytest.fixture
 def lang() -> str:
     """The interface language of `page`; parametrize `lang` to change it."""
@@ -80,17 +112,7 @@ def new_context(browser: Browser, live_server):
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(5_000)
         context.set_default_navigation_timeout(10_000)
-        context.add_cookies(
-            [
-                {
-                    "name": "lang",
-                    "value": lang,
-                    "url": live_server.url,
-                    "httpOnly": True,
-                    "sameSite": "Lax",
-                }
-            ]
-        )
+        set_language(context, live_server, lang)
         contexts.append(context)
         return context
 

@@ -5,12 +5,14 @@ a real recovery code, and complaints filed through the public JSON API."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
 import requests
 from playwright.sync_api import Page
 
+from tests.browser.conftest import axe_check, set_language
 from tests.helpers import API_COMPLAINT
 
 # --- the keyboard ----------------------------------------------------------------------------
@@ -202,3 +204,28 @@ def file_by_api(live_server, **fields: object) -> str:
     )
     assert response.status_code == 201, response.text
     return response.json()["tracking_code"]
+
+
+# --- both languages ------------------------------------------------------------------------
+
+
+def both_languages(page: Page, live_server, label: str, lang: str = "id") -> None:
+    """axe on the page as it is (in `lang`), then reloaded in the other language, then back
+    in `lang` (GET pages only: a reload repeats the request)."""
+    axe_check(page, f"{label} ({lang})")
+    other = "en" if lang == "id" else "id"
+    set_language(page.context, live_server, other)
+    page.reload()
+    axe_check(page, f"{label} ({other})")
+    set_language(page.context, live_server, lang)
+    page.reload()
+
+
+def wait_for_js(page: Page, script: str, arg: object = None, timeout: float = 20) -> None:
+    """Poll until the script's (awaited) result is truthy. page.wait_for_function does not
+    wait for a promise's value (a pending promise counts as true), and SuaraQueue answers
+    with promises."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"timed out waiting for {script} ({arg})"
+        page.wait_for_timeout(100)

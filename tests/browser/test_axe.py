@@ -105,3 +105,10 @@ def test_filing_form_as_rendered_without_javascript(new_context, lang: str):
     page.locator("form[action$='/lapor'] [type=submit]:not([name=refresh])").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check(page, lang, "/lapor without scripts, with errors")
+
+
+def test_published_reports_list_and_an_empty_search(page: Page, lang: str, seeded):
+    page.goto("/laporan")
+    check(page, lang, "/laporan")
+    page.goto("/laporan?q=tidakadayangcocok")
+    check(page, lang, "/laporan, nothing found")

@@ -11,11 +11,11 @@ import uuid
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import axe_check
-from tests.browser.helpers import tab_to, tab_until
+from tests.browser.helpers import both_languages, tab_to, tab_until
 from tests.browser.test_passkeys import BUTTON_ONLY, add_device
 from tests.helpers import API_COMPLAINT
 
@@ -57,17 +57,6 @@ def file_by_api(live_server) -> tuple[str, str]:
     assert response.status_code == 201, response.text
     body = response.json()
     return body["tracking_code"], body["secret"]
-
-
-def both_languages(page: Page, live_server, label: str, lang: str) -> None:
-    """axe on the page as it is, then reloaded in the other language (GETs only)."""
-    axe_check(page, f"{label} ({lang})")
-    other = "en" if lang == "id" else "id"
-    page.context.add_cookies([{"name": "lang", "value": other, "url": live_server.url}])
-    page.reload()
-    axe_check(page, f"{label} ({other})")
-    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
-    page.reload()
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -17,14 +17,16 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from sqlalchemy import create_engine, text
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LOCALES, axe_check
+from tests.browser.conftest import LOCALES, axe_check, persistent_context, set_language
 from tests.browser.helpers import (
+    both_languages,
     check_layout,
     focused,
     tab,
     tab_to,
     tab_until,
     type_recovery_code,
+    wait_for_js,
 )
 from tests.browser.test_citizen_accounts import link_in_outbox, submit_of
 
@@ -33,6 +35,28 @@ pytestmark = pytest.mark.browser
 ORGANISATION = "Kader Posyandu Melati"
 RECOVERY_CODE = re.compile(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}\b")
 API = "**/api/v1/complaints"
+# The on-behalf form a registered device keeps (app/facilitation/offline.py).
+DEVICE_FORM = "/fasilitator/lapor"
+KEPT = "path => caches.match(path).then(hit => Boolean(hit))"
+DROPPED = "path => caches.match(path).then(hit => !hit)"
+# Every URL this browser's caches hold, whatever the cache's name.
+CACHED_URLS = """async () => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) urls.push(new URL(request.url).pathname);
+  }
+  return urls;
+}"""
+# The kept copy as if it had been kept on an earlier day: its consent date is old.
+KEPT_LONG_AGO = """async path => {
+  const cache = await caches.open("suara-device-form");
+  const old = await cache.match(path);
+  const html = (await old.text()).replace(/(id="consent_on"[^>]*value=")[^"]*/, "$12020-01-02");
+  if (!html.includes('value="2020-01-02"')) throw new Error("no consent date in the kept form");
+  await cache.put(path, new Response(html, {headers: old.headers}));
+}"""
+TODAY = "new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10)"
 
 
 # --- the phone and the server ------------------------------------------------------------------
@@ -42,42 +66,12 @@ API = "**/api/v1/complaints"
 def phone(playwright_session, live_server, tmp_path) -> Iterator[BrowserContext]:
     """The facilitator's phone: a persistent Chromium profile (its IndexedDB holds the queue
     and the filing key), in Indonesian."""
-    context = playwright_session.chromium.launch_persistent_context(
-        str(tmp_path / "profile"),
-        executable_path=CHROMIUM,
-        args=CHROMIUM_ARGS,
-        headless=True,
-        base_url=live_server.url,
-        locale=LOCALES["id"],
+    context = persistent_context(
+        playwright_session, live_server, tmp_path / "profile", locale=LOCALES["id"]
     )
-    context.set_default_timeout(15_000)
     set_language(context, live_server, "id")
     yield context
     context.close()
-
-
-def set_language(context: BrowserContext, live_server, lang: str) -> None:
-    context.add_cookies(
-        [
-            {
-                "name": "lang",
-                "value": lang,
-                "url": live_server.url,
-                "httpOnly": True,
-                "sameSite": "Lax",
-            }
-        ]
-    )
-
-
-def both_languages(page: Page, live_server, label: str) -> None:
-    """axe on the page in Indonesian, then in English; back in Indonesian (GET pages only)."""
-    axe_check(page, f"{label} (id)")
-    set_language(page.context, live_server, "en")
-    page.reload()
-    axe_check(page, f"{label} (en)")
-    set_language(page.context, live_server, "id")
-    page.reload()
 
 
 def new_facilitator(live_server) -> tuple[str, list[str]]:
@@ -229,9 +223,8 @@ def test_queued_offline_then_sent_after_the_session_ended_keeps_the_facilitator(
     title = f"Air bersih posyandu {uuid.uuid4().hex[:8]}"
     entry_id = file_on_behalf_by_keyboard(page, title)
     # The worker tries it at once, and keeps it when that fails for want of a signal.
-    page.wait_for_function(
-        "id => SuaraQueue.get(id).then(e => e.state === 'waiting' && e.attempts > 0)", arg=entry_id
-    )
+    waiting = "id => SuaraQueue.get(id).then(e => e.state === 'waiting' && e.attempts > 0)"
+    wait_for_js(page, waiting, entry_id)
     entry = queued(page, entry_id)
     assert entry["fields"]["filing_for"] == "someone_else"
     assert entry["fields"]["consent_method"] == "spoken"
@@ -321,6 +314,7 @@ def test_a_revoked_devices_queued_report_is_filed_without_the_facilitator(phone,
     type_recovery_code(page, email, codes[0])
     controlled(page, "/fasilitator/perangkat")
     register_this_device(page, "HP lama")
+    wait_for_js(page, KEPT, DEVICE_FORM)  # kept for offline use while registered
     page.set_viewport_size({"width": 320, "height": 640})  # a small phone, or 400 % zoom
     check_layout(page, "/fasilitator/perangkat")
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -342,6 +336,7 @@ def test_a_revoked_devices_queued_report_is_filed_without_the_facilitator(phone,
     page.keyboard.press("Enter")
     page.wait_for_url("**/fasilitator/perangkat?revoked=1")
     expect(page.locator(".device")).to_have_count(0)
+    wait_for_js(page, DROPPED, DEVICE_FORM)  # dropped
     expect(page.locator("#device-form")).to_be_visible()  # it may be registered again
 
     # The report is sent: filed all the same, without the facilitator, and the dashboard
@@ -410,3 +405,96 @@ def test_the_queue_of_the_first_version_survives_the_new_store(new_page):
     )
     assert stores == [2, ["devices", "queue"]]
     assert page.evaluate("SuaraQueue.device('1')") is None
+
+
+# --- the on-behalf form, kept on a registered device (app/facilitation/offline.py) -----------
+
+
+def kept(page: Page) -> bool:
+    return page.evaluate(KEPT, DEVICE_FORM)
+
+
+def test_a_registered_device_files_on_behalf_offline_from_scratch(phone, live_server):
+    """Registered, then days later without a signal from the start, the session long gone:
+    the facilitator opens the kept on-behalf form, records consent and files; it is signed on
+    the phone and, sent when the signal comes back, filed in their name. Signing out on the
+    phone removes the kept form."""
+    email, codes = new_facilitator(live_server)
+    page = phone.pages[0] if phone.pages else phone.new_page()
+    type_recovery_code(page, email, codes[0])
+    controlled(page, "/fasilitator/perangkat")
+    register_this_device(page, "HP Posyandu Kenanga")
+    wait_for_js(page, KEPT, DEVICE_FORM)  # device.js asked the worker to keep it
+    [(device_id,)] = query(
+        live_server,
+        "SELECT d.id FROM filing_devices d JOIN users u ON u.id = d.user_id WHERE u.email = :e",
+        e=email,
+    )
+
+    # The dashboard links to it (the keyboard way in, with a signal).
+    page.goto("/fasilitator")
+    tab_until(page, f"el.getAttribute('href') === '{DEVICE_FORM}'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{DEVICE_FORM}")
+    expect(page.locator("input[name=filing_user]")).to_have_count(1)
+    wait_for_js(page, KEPT, DEVICE_FORM)
+
+    # Days later: the session has ended, and there is no signal from the start.
+    end_sessions_on_the_server(live_server, email)
+    phone.set_offline(True)
+    page.evaluate(KEPT_LONG_AGO, DEVICE_FORM)  # as if kept on an earlier day
+    page.goto("about:blank")
+    page.goto(DEVICE_FORM)
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.locator("input[name=filing_for]")).to_have_count(2)
+    expect(page.locator("#consent_on")).to_have_value(page.evaluate(TODAY))  # not the old day
+    axe_check(page, f"{DEVICE_FORM}, offline")
+    title = f"Sumur tercemar {uuid.uuid4().hex[:8]}"
+    entry_id = file_on_behalf_by_keyboard(page, title)
+    entry = queued(page, entry_id)
+    assert entry["fields"]["consent_method"] == "spoken"
+    assert entry["fields"]["consent_on"] == page.evaluate(TODAY)
+    assert entry["device"]["id"] == device_id  # signed on this phone when it was queued
+    assert filed(live_server, title) == []
+
+    # The signal comes back: sent without any session, filed in the facilitator's name.
+    phone.set_offline(False)
+    page.evaluate("SuaraOffline.replay(true)")
+    wait_for_js(page, "id => SuaraQueue.get(id).then(e => e.state === 'sent')", entry_id)
+    [(_code, facilitator, consent)] = filed(live_server, title)
+    assert facilitator == email and consent == "spoken"
+    assert queued(page, entry_id)["receipt"]["attributed"] is True
+    assert kept(page)  # an ended session does not drop it: the device still signs
+
+    # Signing out on the phone removes it (someone else may use the phone next).
+    type_recovery_code(page, email, codes[1])
+    tab_until(page, "el.type === 'submit' && el.form && el.form.action.endsWith('/keluar')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    wait_for_js(page, DROPPED, DEVICE_FORM)
+    phone.set_offline(True)
+    page.goto(DEVICE_FORM)
+    expect(page.locator("input[name=filing_for]")).to_have_count(0)
+
+
+def test_an_unregistered_browser_never_keeps_the_on_behalf_form(phone, live_server):
+    email, codes = new_facilitator(live_server)
+    page = phone.pages[0] if phone.pages else phone.new_page()
+    type_recovery_code(page, email, codes[0])
+    controlled(page, "/fasilitator")
+    for path in (DEVICE_FORM, "/fasilitator/perangkat", "/lapor", "/fasilitator"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200
+        if path == DEVICE_FORM:
+            assert response.headers["cache-control"] == "no-store"
+    # The worker was asked (device.js on every page above) and has answered by now.
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_timeout(500)
+    assert not [url for url in page.evaluate(CACHED_URLS) if url.startswith("/fasilitator")]
+    assert "suara-device-form" not in page.evaluate("caches.keys()")
+
+    # Without a signal, that address is the offline page, never the facilitator's form.
+    phone.set_offline(True)
+    page.goto(DEVICE_FORM)
+    expect(page.locator("input[name=filing_for]")).to_have_count(0)
+    expect(page.locator("input[name=filing_user]")).to_have_count(0)

@@ -67,13 +67,14 @@ def test_file_and_track_a_complaint_with_the_keyboard_only(page: Page):
     page.add_init_script(RECORD_ANNOUNCEMENTS)
     page.goto("/lapor")
 
-    # Header first (skip link, home, two nav links, sign in, two language buttons), then
+    # Header first (skip link, home, three nav links, sign in, two language buttons), then
     # the form.
     assert tab_to(page, "type-0") == [
         "a[href=#main]",
         "a[href=/]",
         "a[href=/lapor]",
         "a[href=/lacak]",
+        "a[href=/laporan]",
         "account-link",
         "button",
         "button",

@@ -25,6 +25,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import ANSWERS, CHROMIUM, CHROMIUM_ARGS, LOCALES, axe_check
+from tests.browser.helpers import wait_for_js
 
 pytestmark = pytest.mark.browser
 
@@ -336,15 +337,6 @@ def wait_until(page: Page, condition: Callable[[], bool], timeout: float = 20) -
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         page.wait_for_timeout(50)
-
-
-def wait_for_js(page: Page, script: str, arg: object = None, timeout: float = 20) -> None:
-    """Poll until the script's (awaited) result is truthy. page.wait_for_function does not
-    wait for a promise's value, and SuaraQueue answers with promises."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(script, arg):
-        assert time.monotonic() < deadline, f"timed out waiting for {script} ({arg})"
-        page.wait_for_timeout(100)
 
 
 def wait_for_state(page: Page, entry_id: str, state: str, timeout: float = 20) -> None:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import persistent_context
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +26,7 @@ def rows(live_server, title: str) -> list[str]:
 
 @pytest.fixture
 def persistent(playwright_session, live_server, tmp_path):
-    context = playwright_session.chromium.launch_persistent_context(
-        str(tmp_path / "profile"),
-        executable_path=CHROMIUM,
-        args=CHROMIUM_ARGS,
-        headless=True,
-        base_url=live_server.url,
-    )
-    context.set_default_timeout(15_000)
+    context = persistent_context(playwright_session, live_server, tmp_path / "profile")
     yield context
     context.close()
 

@@ -229,13 +229,16 @@ def test_api_shows_only_published_complaints(app, client, make_complaint):
         "confidential": make_complaint(
             **{**POTHOLE, "privacy": "confidential", "title": "SENTINELCONF Jalan Cikutra"}
         )[0],
-        "anonymous": make_complaint(
-            **{**POTHOLE, "privacy": "anonymous", "title": "SENTINELANON Jalan Cikutra"}
-        )[0],
         "received": make_complaint(**{**POTHOLE, "title": "SENTINELNEW Jalan Cikutra"})[0],
     }
     publish(app, hidden["confidential"])
-    publish(app, hidden["anonymous"])
+    # Anonymous: published (app.publishing), masked, and never its reporter.
+    anonymous, _ = make_complaint(
+        **{**POTHOLE, "privacy": "anonymous", "title": "Jalan Cikutra, hubungi 0812-3456-7890"},
+        name="SENTINELANONNAME",
+        email="anon-sentinel@example.org",
+    )
+    publish(app, anonymous)
     flagged, _ = make_complaint(**{**POTHOLE, "title": "SENTINELFLAG Jalan Cikutra"})
     with app.app_context():
         complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == flagged))
@@ -245,14 +248,16 @@ def test_api_shows_only_published_complaints(app, client, make_complaint):
 
     # Staff see every one of them: the sentinels really are candidates.
     new, _ = make_complaint(title="Jalan Cikutra rusak", description=POTHOLE_AGAIN)
-    assert set(similar_to(app, new)) == {visible, *hidden.values()}
+    assert set(similar_to(app, new)) == {visible, anonymous, *hidden.values()}
 
     response = check(client, {"text": POTHOLE_AGAIN, "region_code": "32.73"})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     candidates = response.get_json()["candidates"]
-    assert [c["tracking_code"] for c in candidates] == [visible]
-    (found,) = candidates
+    assert sorted(c["tracking_code"] for c in candidates) == sorted([visible, anonymous])
+    found = next(c for c in candidates if c["tracking_code"] == visible)
+    masked = next(c for c in candidates if c["tracking_code"] == anonymous)
+    assert masked["title"] == "Jalan Cikutra, hubungi [PHONE_1]"
     assert set(found) == {
         "tracking_code",
         "title",
@@ -264,8 +269,8 @@ def test_api_shows_only_published_complaints(app, client, make_complaint):
     }
     assert found["status"] == "verified" and found["support_count"] == 1
     assert 0 < found["score"] <= 1
-    assert found["url"].endswith(f"/lacak/{visible}")
-    for sentinel in ("SENTINEL", "sentinel@example.org", *hidden.values()):
+    assert found["url"].endswith(f"/laporan/{visible}")
+    for sentinel in ("SENTINEL", "sentinel@example.org", "0812-3456-7890", *hidden.values()):
         assert sentinel not in body
 
 
@@ -389,7 +394,7 @@ def test_check_page_offers_published_reports_that_look_alike(app, client, make_c
     client.set_cookie("lang", "en")
     page = client.get("/lapor/periksa").get_data(as_text=True)
     assert "Reports that look like yours" in page
-    assert f'href="/lacak/{published}"' in page
+    assert f'href="/laporan/{published}"' in page
     assert f'action="/lapor/dukung/{published}"' in page
     assert "1 supporter" in page
     assert unpublished not in page and confidential not in page

@@ -14,26 +14,13 @@ from app.accounts.models import Organisation, Role, User
 from app.complaints.models import Channel, ConsentMethod
 from app.complaints.operations import Facilitation, create_complaint
 from app.extensions import db as _db
-from tests.helpers import API_COMPLAINT
+from tests.helpers import API_COMPLAINT, WEB_ANSWERS
 
 ORGANISATION = "Yayasan Suara Difabel"
 FACILITATOR_NAME = "Fasilitator Wening"
 
-# The web form's answers (tests/intake/test_web_filing.py), as a facilitator files them.
-ANSWERS = {
-    "type": "complaint",
-    "title": "Air PDAM mati seminggu",
-    "description": "Sejak Senin air tidak mengalir di RT 04.",
-    "province": "32",
-    "regency": "32.73",
-    "district": "32.73.02",
-    "occurred_on": "",
-    "category": "water",
-    "privacy": "public",
-    "name": "",
-    "email": "",
-    "phone": "",
-}
+# The web form's answers, as a facilitator files them.
+ANSWERS = {**WEB_ANSWERS, "occurred_on": "", "privacy": "public"}
 
 
 def local_today() -> date:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import FilingDevice, Role, User
 from app.complaints.models import Complaint
+from app.db import aware
 from app.extensions import db as _db
 from app.facilitation import devices
 from tests.conftest import csrf_token
@@ -171,7 +172,7 @@ def test_registering_keeps_the_public_key_for_the_configured_days(app, client, s
     [device] = stored(app)
     assert device.id == body["id"] and device.user_id == user_id and device.name == "HP Kader"
     assert device.public_key == base64.urlsafe_b64decode(spki(key) + "==")
-    life = devices._aware(device.expires_at) - devices._aware(device.created_at)
+    life = aware(device.expires_at) - aware(device.created_at)
     assert life == timedelta(days=app.config["FILING_DEVICE_DAYS"]) == timedelta(days=30)
     assert device.revoked_at is None and device.last_used_at is None
     page = client.get(f"{PAGE}?added={device.id}").get_data(as_text=True)

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from app.complaints.models import Complaint
 from app.extensions import db as _db
 from app.notifications.delivery import send_due
-from app.notifications.models import OutboxChannel, OutboxMessage
+from app.notifications.models import OutboxChannel
 from tests.conftest import csrf_token
 from tests.facilitation.conftest import ANSWERS, FACILITATOR_NAME, ORGANISATION, on_behalf
-from tests.helpers import API_COMPLAINT, key
+from tests.helpers import API_COMPLAINT, key, outbox
 from tests.notifications.test_notifications import body_of, mail_config, smtp  # noqa: F401
 
 pytestmark = pytest.mark.db
@@ -29,14 +29,6 @@ def file_on_web(client, **changes) -> str:
     token = csrf_token(client, "/lapor/periksa")
     assert client.post("/lapor/kirim", data={"csrf_token": token}).status_code == 303
     return client.get("/lapor/tanda-terima").get_data(as_text=True)
-
-
-def outbox(app) -> list[OutboxMessage]:
-    with app.app_context():
-        found = list(_db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
-        for row in found:
-            _db.session.expunge(row)
-        return found
 
 
 def the_complaint(app) -> Complaint:

@@ -5,23 +5,11 @@ from sqlalchemy import func, select
 
 from app.complaints.models import Complaint
 from tests.conftest import csrf_token
+from tests.helpers import WEB_ANSWERS
 
 pytestmark = pytest.mark.db
 
-ANSWERS = {
-    "type": "complaint",
-    "title": "Air PDAM mati seminggu",
-    "description": "Sejak Senin air tidak mengalir di RT 04.",
-    "province": "32",
-    "regency": "32.73",
-    "district": "32.73.02",
-    "occurred_on": "2026-11-20",
-    "category": "water",
-    "privacy": "anonymous",
-    "name": "",
-    "email": "",
-    "phone": "",
-}
+ANSWERS = WEB_ANSWERS
 
 
 def count(app) -> int:

@@ -3,9 +3,9 @@
 import pytest
 
 from app.accounts.models import STAFF_ROLES, Role
-from app.web.access import CITIZEN, PUBLIC, PUBLIC_API, STAFF, staff
+from app.web.access import CITIZEN, PARTNER_API, PUBLIC, PUBLIC_API, STAFF, staff
 
-KNOWN = {PUBLIC, PUBLIC_API, STAFF, CITIZEN}
+KNOWN = {PUBLIC, PUBLIC_API, STAFF, CITIZEN, PARTNER_API}
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -22,6 +22,11 @@ def test_api_routes_are_api_and_pages_are_pages(app):
         access = app.view_functions[rule.endpoint].access
         if rule.rule.startswith("/api/"):
             assert access == PUBLIC_API, rule.rule
+        if rule.rule.startswith("/open311/"):  # machine clients: no pages, no CSRF tokens
+            assert access in (PUBLIC_API, PARTNER_API), rule.rule
+        if access == PARTNER_API:
+            assert rule.rule.startswith("/open311/"), rule.rule
+            assert app.view_functions[rule.endpoint].scope, rule.rule
 
 
 def test_a_view_without_a_declaration_is_caught(app):

@@ -86,6 +86,22 @@ def _staff_rules(app):
             yield rule, view.roles
 
 
+def _ask_every_route(app, client, token: str, code: str, attachment_id: int):
+    """Every request a staff route with URL parameters takes about B's complaint: each of its
+    URLs, by each of its methods. Yields (rule, roles, method, url, response)."""
+    for rule, roles in _staff_rules(app):
+        if not rule.arguments:
+            continue
+        with app.test_request_context():
+            from flask import url_for
+
+            urls = [url_for(rule.endpoint, **v) for v in _all_values(rule, code, attachment_id)]
+        for url, method in product(urls, sorted(rule.methods - {"HEAD", "OPTIONS"})):
+            data = {"csrf_token": token, "version": 1, "reason": "x", "text": "x"}
+            response = client.open(url, method=method, data=data if method != "GET" else None)
+            yield rule, roles, method, url, response
+
+
 def test_an_officer_gets_404_for_another_agencys_complaint_everywhere(
     app, client, sign_in_as, b_complaint
 ):
@@ -93,23 +109,16 @@ def test_an_officer_gets_404_for_another_agencys_complaint_everywhere(
     sign_in_as(client, Role.OFFICER, agency="32.73")
     token = csrf_token(client, "/staf")
     checked = []
-    for rule, _roles in _staff_rules(app):
-        if not rule.arguments:
-            continue
-        with app.test_request_context():
-            from flask import url_for
-
-            urls = [url_for(rule.endpoint, **v) for v in _all_values(rule, code, attachment_id)]
+    for rule, roles, method, url, response in _ask_every_route(
+        app, client, token, code, attachment_id
+    ):
         # 404 by scoping on their own routes, before the role check on others; a route of
         # another role that is about no complaint at all (a facilitator's filing device) has
         # nothing to hide from an officer: the role check's 403.
-        expected = 404 if "code" in rule.arguments or Role.OFFICER in _roles else 403
-        for url, method in product(urls, sorted(rule.methods - {"HEAD", "OPTIONS"})):
-            data = {"csrf_token": token, "version": 1, "reason": "x", "text": "x"}
-            response = client.open(url, method=method, data=data if method != "GET" else None)
-            assert response.status_code == expected, (method, url, response.status_code)
-            assert "Rahasia instansi B" not in response.get_data(as_text=True)
-            checked.append((method, rule.rule))
+        expected = 404 if "code" in rule.arguments or Role.OFFICER in roles else 403
+        assert response.status_code == expected, (method, url, response.status_code)
+        assert "Rahasia instansi B" not in response.get_data(as_text=True)
+        checked.append((method, rule.rule))
     # The walk really covered the officer's own routes (the inbox) and the others.
     assert any(rule.startswith("/verifikasi/") for _, rule in checked)
     assert any(rule.startswith("/instansi/laporan/") for _, rule in checked)
@@ -125,19 +134,12 @@ def test_a_facilitator_gets_404_for_a_complaint_they_did_not_file_everywhere(
     sign_in_as(client, Role.FACILITATOR, organisation="Yayasan Lain")
     token = csrf_token(client, "/fasilitator")
     checked = []
-    for rule, _roles in _staff_rules(app):
-        if not rule.arguments:
-            continue
-        with app.test_request_context():
-            from flask import url_for
-
-            urls = [url_for(rule.endpoint, **v) for v in _all_values(rule, code, attachment_id)]
-        for url, method in product(urls, sorted(rule.methods - {"HEAD", "OPTIONS"})):
-            data = {"csrf_token": token, "version": 1, "reason": "x", "text": "x"}
-            response = client.open(url, method=method, data=data if method != "GET" else None)
-            assert response.status_code == 404, (method, url, response.status_code)
-            assert "Rahasia instansi B" not in response.get_data(as_text=True)
-            checked.append(rule.rule)
+    for rule, _roles, method, url, response in _ask_every_route(
+        app, client, token, code, attachment_id
+    ):
+        assert response.status_code == 404, (method, url, response.status_code)
+        assert "Rahasia instansi B" not in response.get_data(as_text=True)
+        checked.append(rule.rule)
     assert any(rule.startswith("/fasilitator/laporan/") for rule in checked)
     listed = client.get("/fasilitator").get_data(as_text=True)
     assert code not in listed and "Rahasia instansi B" not in listed

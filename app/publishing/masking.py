@@ -1,0 +1,107 @@
+"""Masking personal data in published texts with lokal-id's Samaran.
+
+Placeholder mode: each value becomes a numbered token such as [NAME_1] or [PHONE_1]. The tokens
+are the same in every language (the public page explains them in the reader's language), keep
+nothing of the value (unlike the partial mode's "0812****7890", which leaves part of a number
+readable), and tell readers apart in a text: "[NAME_1] told [NAME_2]". One Samaran per
+complaint, fed the title, the description and the notes in order, so a person keeps one token
+across the whole report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import lokal
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+# Identifiers of a person. Attributes such as health or religion are left readable: a complaint
+# about a clinic must be able to say "diabetes" and is about a service, not a named person
+# (the name next to it is masked).
+MASKED_TYPES: tuple[str, ...] = (
+    "NAME",
+    "NIK",
+    "KK",
+    "NPWP",
+    "PASSPORT",
+    "SIM",
+    "NIP",
+    "BPJS",
+    "NISN",
+    "AKTA",
+    "PHONE",
+    "EMAIL",
+    "BANK_ACCOUNT",
+    "CARD",
+    "PLATE",
+    "ADDRESS",
+    "BIRTH_DATE",
+    "IP",
+    "GEO",
+)
+
+TOKEN = re.compile(r"\[([A-Z]+(?:_[A-Z]+)*)_[0-9]+\]")
+
+# What a token stands for, for the explanation on the public page.
+TOKEN_TITLES = {
+    "NAME": _l("a person's name"),
+    "NIK": _l("an identity card number (NIK)"),
+    "KK": _l("a family card number (KK)"),
+    "NPWP": _l("a tax number"),
+    "PASSPORT": _l("a passport number"),
+    "SIM": _l("a driving licence number"),
+    "NIP": _l("a civil servant number"),
+    "BPJS": _l("a health insurance number"),
+    "NISN": _l("a student number"),
+    "AKTA": _l("a certificate number"),
+    "PHONE": _l("a phone number"),
+    "EMAIL": _l("an email address"),
+    "BANK_ACCOUNT": _l("a bank account number"),
+    "CARD": _l("a card number"),
+    "PLATE": _l("a vehicle number plate"),
+    "ADDRESS": _l("a street address"),
+    "BIRTH_DATE": _l("a date of birth"),
+    "IP": _l("an internet address"),
+    "GEO": _l("map coordinates"),
+}
+
+
+def new_masker() -> lokal.Samaran:
+    """A fresh Samaran with the deployment's allow list (PUBLISH_MASK_ALLOW: values never
+    masked, e.g. a public hotline or an official's title)."""
+    allow = current_app.config.get("PUBLISH_MASK_ALLOW", ())
+    return lokal.Samaran(mode="placeholder", types=MASKED_TYPES, allow=allow)
+
+
+def mask(text: str, masker: lokal.Samaran | None = None) -> str:
+    """`text` with personal data replaced by tokens."""
+    return (masker or new_masker()).mask(text).text
+
+
+@dataclass
+class MaskedComplaint:
+    title: str
+    description: str
+    notes: dict[int, str] = field(default_factory=dict)  # event id → masked note
+
+
+def mask_complaint(
+    title: str, description: str, notes: Iterable[tuple[int, str]]
+) -> MaskedComplaint:
+    """Masks a complaint's texts with one vault, in a fixed order, so the same input always
+    gives the same tokens (a refresh reproduces what was stored)."""
+    masker = new_masker()
+    result = MaskedComplaint(mask(title, masker), mask(description, masker))
+    for event_id, note in notes:
+        result.notes[event_id] = mask(note, masker)
+    return result
+
+
+def tokens_in(*texts: str | None) -> list[tuple[str, str]]:
+    """The kinds of token in `texts`, as (example token kind, translated meaning), in a stable
+    order, for the explanation under a published report."""
+    kinds = {m.group(1) for text in texts if text for m in TOKEN.finditer(text)}
+    return [(kind, str(TOKEN_TITLES[kind])) for kind in MASKED_TYPES if kind in kinds]

@@ -1,0 +1,158 @@
+"""Masked published texts: each kind of personal data, stored at publication, corrected by a
+verifier with an audit event, and who may correct."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.complaints.lifecycle import Action, Actor
+from app.complaints.models import ComplaintEvent, EventKind
+from app.extensions import db
+from app.publishing.masking import mask
+from app.publishing.models import PublishedNote
+from tests.conftest import csrf_token
+from tests.publishing.conftest import db_complaint
+
+pytestmark = pytest.mark.db
+
+# (personal data, the kind of token that must replace it), in a sentence a reporter might write
+CASES = [
+    ("Petugas bernama Ahmad Hidayat meminta uang.", "Ahmad Hidayat", "NAME"),
+    ("NIK saya 3201011508950001 ditolak.", "3201011508950001", "NIK"),
+    ("Nomor KK 3201012345670002 tidak terdaftar.", "3201012345670002", "KK"),
+    ("Hubungi saya di 0812-3456-7890.", "0812-3456-7890", "PHONE"),
+    ("Email saya budi.s@gmail.com.", "budi.s@gmail.com", "EMAIL"),
+    ("Saya tinggal di Jalan Melati Gg. Mawar No. 5", "Jalan Melati Gg. Mawar No. 5", "ADDRESS"),
+    ("Mobil B 1234 XYZ parkir di trotoar.", "B 1234 XYZ", "PLATE"),
+    ("Transfer ke rekening BCA 1234567890 diminta.", "1234567890", "BANK_ACCOUNT"),
+    ("Anak saya lahir 15 Agustus 2015 belum dapat akta.", "15 Agustus 2015", "BIRTH_DATE"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), CASES)
+def test_each_kind_of_personal_data_is_masked(app, text, value, kind):
+    with app.app_context():
+        masked = mask(text)
+    assert value not in masked
+    assert re.search(rf"\[{kind}_1\]", masked), masked
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), CASES)
+def test_published_title_description_and_notes_are_masked(
+    app, client, make_complaint, publish, text, value, kind
+):
+    code, _ = make_complaint(title=f"Pungutan liar {text}"[:150], description=text)
+    publish(code, (Action.RESPOND, Actor.OFFICER, f"Kami tindak lanjuti. {text}"))
+    with app.app_context():
+        complaint = db_complaint(code)
+        assert value not in complaint.published_title
+        assert value not in complaint.published_description
+        notes = db.session.scalars(select(PublishedNote.note)).all()
+        assert notes and all(value not in note for note in notes)
+    page = client.get(f"/laporan/{code}").get_data(as_text=True)
+    assert value not in page
+    assert f"[{kind}_1]" in page
+    listing = client.get("/laporan").get_data(as_text=True)
+    assert value not in listing
+
+
+def test_one_person_keeps_one_token_across_the_report(app, make_complaint, publish):
+    code, _ = make_complaint(
+        title="Pungli oleh petugas bernama Ahmad Hidayat",
+        description="Petugas bernama Ahmad Hidayat meminta uang, lalu Siti Aminah menolak.",
+    )
+    publish(code)
+    with app.app_context():
+        complaint = db_complaint(code)
+        assert "[NAME_1]" in complaint.published_title
+        assert "[NAME_1]" in complaint.published_description
+        assert "[NAME_2]" in complaint.published_description
+
+
+def test_search_never_finds_a_masked_value(client, make_complaint, publish):
+    code, _ = make_complaint(description="Hubungi saya di 0812-3456-7890, lubang besar.")
+    publish(code)
+    assert code in client.get("/laporan?q=lubang").get_data(as_text=True)
+    assert code not in client.get("/laporan?q=0812-3456-7890").get_data(as_text=True)
+
+
+def correction_form(client, code, **fields):
+    url = f"/verifikasi/{code}/terbitan"
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    notes = dict(re.findall(r'name="(note-\d+)" rows="5">([^<]*)<', page))
+    data = {"csrf_token": csrf_token(client, url), "version": version, **notes, **fields}
+    return url, data
+
+
+def test_a_verifier_corrects_the_published_version(
+    app, client, make_complaint, publish, sign_in_as
+):
+    code, _ = make_complaint(
+        title="Lubang di depan kantor", description="Lubang besar di depan kantor Bu Ratna."
+    )
+    publish(code, (Action.RESPOND, Actor.OFFICER, "Sudah kami cek bersama Pak Darmawan."))
+    user_id = sign_in_as(client, Role.VERIFIER)
+    url, data = correction_form(client, code)
+    note_field = next(k for k in data if k.startswith("note-"))
+    data.update(
+        {
+            "title": "Lubang di depan kantor [NAME_9]",
+            "description": "Lubang besar di depan kantor.",
+            note_field: "Sudah kami cek.",
+            "reason": "Nama pegawai kantor terlewat",
+        }
+    )
+    response = client.post(url, data=data)
+    assert response.status_code == 303
+    with app.app_context():
+        complaint = db_complaint(code)
+        assert complaint.published_title == "Lubang di depan kantor [NAME_9]"
+        assert complaint.published_description == "Lubang besar di depan kantor."
+        assert complaint.title == "Lubang di depan kantor"  # the original is kept
+        (row,) = db.session.scalars(select(PublishedNote)).all()
+        assert row.note == "Sudah kami cek." and row.corrected_at is not None
+        (audit,) = db.session.scalars(
+            select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.PUBLISHED_CORRECTED)
+        ).all()
+        assert audit.public is False
+        assert audit.actor_user_id == user_id
+        assert audit.note == "Nama pegawai kantor terlewat"
+    page = client.get(f"/laporan/{code}").get_data(as_text=True)
+    assert "Lubang di depan kantor [NAME_9]" in page and "Sudah kami cek." in page
+    assert "Nama pegawai kantor terlewat" not in page  # the reason is not public
+
+
+def test_a_correction_needs_a_reason(app, client, make_complaint, publish, sign_in_as):
+    code, _ = make_complaint()
+    publish(code)
+    sign_in_as(client, Role.VERIFIER)
+    url, data = correction_form(client, code, title="Judul baru", description="Isi", reason="")
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    with app.app_context():
+        assert db_complaint(code).published_title != "Judul baru"
+
+
+def test_who_may_correct(app, client, make_complaint, publish, sign_in_as):
+    code, _ = make_complaint()  # region 32.73
+    publish(code)
+    url = f"/verifikasi/{code}/terbitan"
+    assert client.get(url).status_code == 401
+    with app.app_context():
+        agency_id = db_complaint(code).agency_id
+    from app.directory.models import Agency
+
+    with app.app_context():
+        agency_code = db.session.get(Agency, agency_id).code
+    sign_in_as(client, Role.OFFICER, agency=agency_code)
+    assert client.get(url).status_code == 403
+    client.post("/keluar", data={"csrf_token": csrf_token(client, "/staf")})
+    other = app.test_client()
+    sign_in_as(other, Role.VERIFIER, region="33")
+    assert other.get(url).status_code == 404
+    mine = app.test_client()
+    sign_in_as(mine, Role.VERIFIER, region="32")
+    assert mine.get(url).status_code == 200
