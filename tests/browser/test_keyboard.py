@@ -134,7 +134,7 @@ def test_file_and_track_a_complaint_with_the_keyboard_only(page: Page):
     page.wait_for_url("**/lapor/periksa")
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("Coblong")
-    tab_to(page, "submit", most=25)  # past the header and the "Change" links
+    tab_to(page, "submit", most=40)  # past the header, the "Change" links and any look-alikes
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/lapor/tanda-terima")
