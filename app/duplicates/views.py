@@ -26,6 +26,8 @@ def api_check() -> Response | tuple[Response, int]:
     if not isinstance(payload, dict):
         return json_error(400, _("The request body must be a JSON object."))
     errors: dict[str, list[str]] = {}
+    # A NUL can never be part of a code or a search, and PostgreSQL refuses it in a query.
+    payload = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in payload.items()}
     text, region_code = payload.get("text"), payload.get("region_code")
     if not isinstance(text, str) or not text.strip():
         errors["text"] = [_("Describe what happened")]

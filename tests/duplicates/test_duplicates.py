@@ -496,3 +496,11 @@ def test_the_offline_api_submission_is_unaffected(app, client, make_complaint):
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     assert similar_to(app, code) == [target]
     assert support_count(app, target) == 1
+
+
+@pytest.mark.db
+def test_a_nul_character_is_refused_not_a_server_error(client):
+    """PostgreSQL refuses NUL in a query (Schemathesis found it): the check answers 422."""
+    for path in ("/api/v1/duplicates/check", "/api/v1/routing/suggest"):
+        response = client.post(path, json={"text": "jalan\u0000 rusak", "region_code": "\u0000"})
+        assert response.status_code == 422, path
