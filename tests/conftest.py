@@ -211,6 +211,30 @@ def sign_in_as(app, db):
 
 
 @pytest.fixture
+def publish(app, db):
+    """publish(code, *then): dispatch to Kota Bandung (published unless confidential), then
+    take each (Action, Actor, reason) step."""
+    from sqlalchemy import select
+
+    from app.complaints.lifecycle import Action as _Action
+    from app.complaints.lifecycle import Actor as _Actor
+    from app.complaints.lifecycle import act
+    from app.directory.models import Agency
+    from app.tracking.queries import by_code
+
+    def run(code: str, *steps: tuple) -> None:
+        with app.app_context():
+            complaint = by_code(code)
+            agency = _db.session.scalar(select(Agency).where(Agency.region_code == "32.73"))
+            act(complaint, _Action.DISPATCH, _Actor.VERIFIER, agency=agency)
+            for action, actor, reason in steps:
+                act(complaint, action, actor, reason=reason)
+            _db.session.commit()
+
+    return run
+
+
+@pytest.fixture
 def sign_in_citizen(app, db):
     """Factory: sign_in_citizen(client, email=None, name="Warga Contoh") → the new citizen
     account's id, signed in through a real emailed link (/masuk/<token>), as people do. With

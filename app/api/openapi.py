@@ -90,8 +90,10 @@ CANDIDATE = {
 }
 STATUS = {
     "type": "object",
-    "description": "A complaint's status. `content` only for a public complaint or with its "
-    "secret; `reporter` (what the reporter may do now) only with the secret.",
+    "description": "A complaint's status. `content` and the timeline's notes as sent only "
+    "with the secret; without it, the published version with personal data masked "
+    "(`content.masked`) once a public or anonymous complaint is published, else null. "
+    "`reporter` (what the reporter may do now) only with the secret.",
     "properties": {
         "tracking_code": {"type": "string"},
         "type": {"type": "string", "enum": ["complaint", "aspiration", "information"]},
@@ -120,13 +122,24 @@ STATUS = {
             "properties": {
                 "title": {"type": "string"},
                 "description": {"type": "string"},
+                "masked": {
+                    "type": "boolean",
+                    "description": "true: the published version, personal data masked",
+                },
                 "region_code": {"type": "string"},
                 "region": {"type": "string"},
                 "category": {"type": "string"},
                 "occurred_on": {"type": ["string", "null"], "format": "date"},
                 "attachments": {"type": "integer", "minimum": 0},
             },
-            "required": ["title", "description", "region_code", "category", "attachments"],
+            "required": [
+                "title",
+                "description",
+                "masked",
+                "region_code",
+                "category",
+                "attachments",
+            ],
         },
         "reporter": {
             "type": "object",
@@ -504,9 +517,10 @@ def document() -> dict:
             "/api/v1/complaints/{code}": {
                 "get": {
                     "summary": "Status and public timeline; the content (and the timeline's "
-                    "notes) of a confidential or anonymous complaint only with "
-                    "X-Tracking-Secret; with the secret also `reporter`: the actions possible "
-                    "now, the last day to reopen, the rating and the version",
+                    "notes) as sent only with X-Tracking-Secret, else the published version "
+                    "with personal data masked (null before publication and for a "
+                    "confidential complaint); with the secret also `reporter`: the actions "
+                    "possible now, the last day to reopen, the rating and the version",
                     "parameters": [
                         {
                             "name": "code",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from app.complaints import codes
 from app.complaints.models import Complaint, ComplaintEvent
 from app.directory.models import Agency
 from app.extensions import db
+from app.publishing import queries as publishing
 
 
 def by_code(code: str) -> Complaint | None:
@@ -35,6 +38,45 @@ def unlock(code: str, secret: str | None) -> tuple[Complaint | None, bool]:
 
 def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
     return [event for event in complaint.events if event.public]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a viewer of the tracking page (or the status API) may read of a complaint.
+
+    `masked` is the published version: the reporter sees their words as sent, anyone else
+    with the code sees what /laporan shows (names, NIK, phone numbers, emails and addresses
+    masked) once the report is published, and before that (or for a confidential report,
+    ever) nothing but its status and timeline.
+    """
+
+    title: str | None
+    description: str | None
+    notes: dict[int, str]
+    masked: bool
+
+    @property
+    def content(self) -> bool:
+        return self.title is not None
+
+
+NOTHING = Reading(None, None, {}, masked=False)
+
+
+def reading(complaint: Complaint, *, reporter: bool) -> Reading:
+    """The reporter (secret or owning account) reads the original; others the published,
+    masked version, or nothing when the complaint is not published."""
+    if reporter:
+        notes = {e.id: e.note for e in public_timeline(complaint) if e.note}
+        return Reading(complaint.title, complaint.description, notes, masked=False)
+    if not publishing.published(complaint):
+        return NOTHING
+    return Reading(
+        publishing.public_title(complaint),
+        publishing.public_description(complaint),
+        publishing.public_notes(complaint),
+        masked=True,
+    )
 
 
 def event_agencies(events: list[ComplaintEvent]) -> dict[int, Agency]:

@@ -31,11 +31,12 @@ from app.complaints.models import Complaint, EventKind, Status
 from app.db import aware
 from app.extensions import db
 from app.intake.forms import TrackForm
+from app.publishing import queries as publishing
 from app.ratelimit import failed, secret_guesses
 from app.tracking import bp
 from app.tracking.forms import FORMS, STEPS, ConfirmForm
 from app.tracking.operations import rating_of, refusal, reporter_actions, take
-from app.tracking.queries import by_code, event_agencies, public_timeline, unlock
+from app.tracking.queries import by_code, event_agencies, public_timeline, reading, unlock
 from app.web.access import current_user, public, public_api
 from app.web.caching import offline_ready
 from app.web.errors import json_error, render_error
@@ -137,12 +138,13 @@ def _status_page(
     if failed in forms and form is not None:
         forms[failed] = form
     timeline = public_timeline(complaint)
-    may_read = not complaint.privacy.needs_secret or unlocked
+    read = reading(complaint, reporter=unlocked)
     response = render_page_or_fragment(
         "tracking/status.html",
         "tracking/_report.html",
         complaint=complaint,
-        may_read=may_read,
+        read=read,
+        published=publishing.published(complaint),
         may_act=unlocked,
         actions=actions if unlocked else [],
         ask_for_secret=bool(actions) and not unlocked and complaint.secret_hash is not None,
@@ -150,7 +152,7 @@ def _status_page(
         form=form,
         done=done,
         timeline=timeline,
-        agencies=event_agencies(timeline) if may_read else {},
+        agencies=event_agencies(timeline) if read.content else {},
         rating=rating_of(complaint) if unlocked else None,
         question=_latest_note(complaint, EventKind.INFO_REQUESTED),
         archived_because=_latest_note(complaint, EventKind.ARCHIVED),
@@ -219,11 +221,11 @@ def _take(complaint: Complaint, action: Action, form: Any, seen_version: int | N
 @public_api
 def api_status(code: str) -> Response | tuple[Response, int]:
     secret = request.headers.get("X-Tracking-Secret")
-    complaint, may_read = unlock(code, secret)
+    complaint, _may_read = unlock(code, secret)
     if complaint is None:
         failed()
         return json_error(404, _("No report matches that tracking code and secret."), "code")
-    return jsonify(_status_json(complaint, may_read, reporter=bool(secret)))
+    return jsonify(_status_json(complaint, reporter=bool(secret)))
 
 
 API_ACTIONS = {action.value: action for action in FORMS}
@@ -268,7 +270,7 @@ def api_action(code: str) -> Response | tuple[Response, int]:
         db.session.rollback()
         return json_error(409, str(error.message), "action")
     db.session.commit()
-    return jsonify(_status_json(complaint, True, reporter=True))
+    return jsonify(_status_json(complaint, reporter=True))
 
 
 def _json_object() -> dict | Response:
@@ -317,9 +319,12 @@ def _api_form(action: Action, payload: dict) -> tuple[object, dict[str, list[str
     return form, field_errors
 
 
-def _status_json(complaint: Complaint, may_read: bool, *, reporter: bool = False) -> dict:
-    """The status as the API shows it; notes of a non-public report only to its reporter,
-    and what the reporter may do now (and their rating) only with the secret."""
+def _status_json(complaint: Complaint, *, reporter: bool = False) -> dict:
+    """The status as the API shows it. The content and the timeline's notes as sent only to
+    the reporter (with the secret); to anyone else the published, masked version of a
+    published report (`content.masked`), else none. What the reporter may do now (and
+    their rating) only with the secret."""
+    read = reading(complaint, reporter=reporter)
     body = {
         "tracking_code": complaint.tracking_code,
         "type": complaint.type.value,
@@ -335,16 +340,17 @@ def _status_json(complaint: Complaint, may_read: bool, *, reporter: bool = False
                 "title": e.kind.title,
                 "status": e.status.value,
                 "at": aware(e.created_at).isoformat(),
-                "note": e.note if may_read else None,
+                "note": read.notes.get(e.id),
             }
             for e in public_timeline(complaint)
         ],
         "content": None,
     }
-    if may_read:
+    if read.content:
         body["content"] = {
-            "title": complaint.title,
-            "description": complaint.description,
+            "title": read.title,
+            "description": read.description,
+            "masked": read.masked,
             "region_code": complaint.region_code,
             "region": complaint.region.path,
             "category": complaint.category_code,

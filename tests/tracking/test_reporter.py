@@ -129,7 +129,8 @@ def test_a_public_complaints_receipt_shows_its_secret_and_what_it_is_for(client)
     assert client.post("/lapor/kirim", data={"csrf_token": token}).status_code == 303
     receipt = html(client.get("/lapor/tanda-terima"))
     assert re.search(r'class="code">([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})<', receipt)
-    assert "Only with this secret can you reply, confirm" in receipt
+    assert "published with personal data such as names and phone numbers hidden" in receipt
+    assert "Only with this secret can you read it as you sent it, reply, confirm" in receipt
     again = html(client.get("/lapor/tanda-terima"))  # shown once
     assert 'class="secret-box"' not in again and "but not reply to them" in again
 
@@ -393,7 +394,10 @@ def test_a_public_complaint_with_only_its_code_shows_no_forms(app, client, make_
         "/lacak", data={"csrf_token": csrf_token(client, "/lacak"), "code": code, "secret": ""}
     )
     page = html(client.get(track.headers["Location"]))
-    assert "Jalan berlubang di depan sekolah" in page and QUESTION in page  # readable
+    # Not published while it waits for information: neither the report nor the question
+    # (which is for the reporter) is readable with the code alone.
+    assert "Jalan berlubang di depan sekolah" not in page and QUESTION not in page
+    assert "This report is not published" in page
     assert "<textarea" not in page and "/balas" not in page
     assert "Are you the reporter?" in page and "Enter your secret to reply" in page
     before = complaint(app, code)

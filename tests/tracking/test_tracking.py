@@ -12,14 +12,34 @@ def track(client, code, secret=""):
     return client.post("/lacak", data={"csrf_token": token, "code": code, "secret": secret})
 
 
-def test_public_complaint_tracked_by_code_shows_content_and_timeline(client, make_complaint):
-    code, secret = make_complaint()
+PHONE = "0812-3456-7890"
+PERSONAL = f"Jalan berlubang di depan sekolah. Hubungi saya di {PHONE}."
+
+
+def test_a_public_complaint_tracked_by_its_code_alone_shows_only_the_published_version(
+    client, make_complaint, publish
+):
+    from app.complaints.lifecycle import Action, Actor
+
+    code, secret = make_complaint(description=PERSONAL)
     assert secret, "every complaint has a secret: the proof of being its reporter"
     response = track(client, code.lower().replace("-", " "))  # forgiving about case and dashes
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Jalan berlubang di depan sekolah" in html
+    # Not checked yet: its status and timeline, not its words.
+    assert "Jalan berlubang" not in html and PHONE not in html
     assert 'class="timeline"' in html and "<time" in html
+    assert "tidak diterbitkan" in html or "not published" in html
+
+    publish(code, (Action.RESPOND, Actor.OFFICER, f"Kami akan telepon {PHONE}."))
+    html = client.get(f"/lacak/{code}").get_data(as_text=True)
+    assert "Jalan berlubang di depan sekolah" in html and "[PHONE_1]" in html
+    assert PHONE not in html, "the tracking code alone shows what /laporan shows, masked"
+    assert f'href="/laporan/{code}"' in html
+
+    html = client.get(track(client, code, secret).headers["Location"]).get_data(as_text=True)
+    assert html.count(PHONE) == 2, "with the secret: the report and the note as sent"
+    assert f'href="/laporan/{code}"' not in html
 
 
 def test_anonymous_complaint_needs_the_secret_for_its_content(client, make_complaint):
@@ -79,9 +99,33 @@ def test_api_status_wrong_secret_is_like_an_unknown_code(client, make_complaint)
     assert wrong.get_json() == unknown.get_json()
 
 
-def test_public_api_status_shows_content(client, make_complaint):
-    code, _ = make_complaint()
-    assert client.get(f"/api/v1/complaints/{code}").get_json()["content"]["region_code"] == "32.73"
+def test_public_api_status_shows_the_masked_version_without_the_secret(
+    client, make_complaint, publish
+):
+    from app.complaints.lifecycle import Action, Actor
+
+    code, secret = make_complaint(description=PERSONAL)
+    body = client.get(f"/api/v1/complaints/{code}").get_json()
+    assert body["content"] is None, "not published yet"
+    publish(code, (Action.RESPOND, Actor.OFFICER, f"Kami akan telepon {PHONE}."))
+    body = client.get(f"/api/v1/complaints/{code}").get_json()
+    assert body["content"]["region_code"] == "32.73" and body["content"]["masked"] is True
+    assert PHONE not in str(body) and "[PHONE_1]" in body["content"]["description"]
+    assert "[PHONE_1]" in body["timeline"][-1]["note"]
+    mine = client.get(f"/api/v1/complaints/{code}", headers={"X-Tracking-Secret": secret})
+    body = mine.get_json()
+    assert body["content"]["masked"] is False and body["content"]["description"] == PERSONAL
+    assert PHONE in body["timeline"][-1]["note"]
+
+
+def test_a_confidential_complaint_shows_no_content_even_once_dispatched(
+    client, make_complaint, publish
+):
+    code, _secret = make_complaint(privacy="confidential", description=PERSONAL)
+    publish(code)
+    assert client.get(f"/api/v1/complaints/{code}").get_json()["content"] is None
+    html = client.get(f"/lacak/{code}").get_data(as_text=True)
+    assert "Jalan berlubang" not in html and "/laporan/" + code not in html
 
 
 def test_a_merged_report_points_to_the_earlier_one_and_shows_its_support(
