@@ -108,6 +108,7 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
+    SUPPORT_COOKIE_NAME = "device"  # "me too" once per device (app/duplicates/supporters.py)
     SESSION_COOKIE_SAMESITE = "Lax"
     # A staff sign-in (app/accounts StaffSession) ends after this long without a request,
     # and this long after signing in whatever the activity.
@@ -152,6 +153,7 @@ class Production(Config):
     # `__Host-`: browsers accept the cookie only over HTTPS, for this exact host (no Domain)
     # and the whole site (Path=/), so neither a sibling subdomain nor plain HTTP can set it.
     SESSION_COOKIE_NAME = "__Host-session"
+    SUPPORT_COOKIE_NAME = "__Host-device"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_DOMAIN = None
     SESSION_COOKIE_PATH = "/"

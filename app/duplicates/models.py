@@ -47,3 +47,19 @@ class DuplicateBand(db.Model):
     regency_code: Mapped[str] = mapped_column(String(13))
     created_at: Mapped[datetime]
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+
+
+class Supporter(db.Model):
+    """One "me too": who supported which complaint, so that each person or device counts once.
+
+    `key` is an HMAC (with the app's secret) of the complaint id and the supporter — a citizen
+    account, else a random device cookie — so a row says nothing about the person, and the
+    rows of one device for two complaints cannot be linked to each other. No address, no
+    user agent.
+    """
+
+    __tablename__ = "supporters"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    created_at: Mapped[datetime]

@@ -24,7 +24,8 @@ from app.accounts.models import Role, User
 from app.complaints import deadlines
 from app.complaints.models import Complaint, ComplaintType, Privacy
 from app.directory import queries
-from app.duplicates.operations import add_support, published_by_code
+from app.duplicates import supporters
+from app.duplicates.operations import published_by_code
 from app.duplicates.queries import find_candidates
 from app.extensions import db
 from app.facilitation import devices, filing
@@ -50,6 +51,7 @@ from app.web.htmx import render_page_or_fragment
 DRAFT = "draft"
 RECEIPT = "receipt"
 SUPPORTED = "supported"  # tracking codes this browser session has supported (me too)
+SUPPORT_OUTCOME = "support_outcome"  # for the confirmation: counted before? draft dropped?
 SIMILAR_SHOWN = 3
 API_FIELDS = (
     "type",
@@ -153,10 +155,12 @@ def check() -> Response | str:
 @support_clicks
 @public
 def support(code: str) -> Response | str:
-    """ "Me too": support a published report instead of sending the draft.
+    """ "Me too": support a published report (from /laporan, or instead of sending a draft
+    about the same problem).
 
-    Counts once per browser session and report (a reload or a second click does not count
-    again); the draft and its files are discarded. The GET shows the confirmation.
+    Counts once per person or device (`app.duplicates.supporters`): a reload, a second click
+    or a new browser session does not count again. A draft is discarded with its files. The
+    GET shows the confirmation, only to whoever supported.
     """
     complaint = published_by_code(code)
     if complaint is None:
@@ -166,17 +170,29 @@ def support(code: str) -> Response | str:
     if request.method == "GET":
         if code not in supported:
             abort(404)
-        return render_template("intake/supported.html", complaint=complaint)
+        outcome = session.pop(SUPPORT_OUTCOME, None) or {}
+        return render_template(
+            "intake/supported.html",
+            complaint=complaint,
+            already=outcome.get("already", False),
+            draft_discarded=outcome.get("draft", False),
+        )
+    outcome = supporters.support_once(complaint, supporters.current_supporter(create=True))
+    if outcome is supporters.Support.UNPUBLISHED:  # no longer published since it was shown
+        abort(404)
     if code not in supported:
-        if not add_support(complaint):  # no longer published since the page was shown
-            abort(404)
         session[SUPPORTED] = [*supported[-19:], code]
     draft = _current_draft()
     if draft is not None:
         discard_draft(draft)
     db.session.commit()
     session.pop(DRAFT, None)
-    return redirect(url_for("intake.support", code=code), code=303)
+    session[SUPPORT_OUTCOME] = {
+        "already": outcome is supporters.Support.ALREADY,
+        "draft": draft is not None,
+    }
+    response = redirect(url_for("intake.support", code=code), code=303)
+    return supporters.remember_device(response)
 
 
 @bp.post("/lapor/kirim")

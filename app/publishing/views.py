@@ -11,6 +11,7 @@ from app.accounts.models import Role
 from app.complaints.models import Complaint
 from app.directory import queries as directory
 from app.directory.models import Agency
+from app.duplicates import supporters
 from app.extensions import db
 from app.intake.forms import clean_text
 from app.publishing import bp
@@ -106,7 +107,8 @@ def detail(code: str) -> str:
         timeline=timeline,
         agencies=event_agencies([e for e in complaint.events if e.public]),
         tokens=tokens_in(title, description, *(e.note for e in timeline)),
-        supported=complaint.tracking_code in session.get(SUPPORTED, []),
+        supported=complaint.tracking_code in session.get(SUPPORTED, [])
+        or supporters.has_supported(complaint, supporters.current_supporter(create=False)),
     )
 
 
