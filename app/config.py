@@ -102,6 +102,10 @@ class Config:
     RATELIMIT_LINKS_PER_EMAIL = os.environ.get("RATELIMIT_LINKS_PER_EMAIL", "5 per hour")
     # Citizens' accounts made with a passkey, per client (each one that succeeds counts).
     RATELIMIT_ACCOUNTS_PER_CLIENT = os.environ.get("RATELIMIT_ACCOUNTS_PER_CLIENT", "10 per hour")
+    # Partner API keys that fail (missing, unknown, revoked), per client; valid keys never count.
+    RATELIMIT_API_KEY_PER_CLIENT = os.environ.get(
+        "RATELIMIT_API_KEY_PER_CLIENT", "10 per minute;50 per hour"
+    )
     # Proxies in front that append the client's address to X-Forwarded-For (0: none, the
     # peer is the client). Without it, behind a proxy every client shares one limit.
     RATELIMIT_PROXY_COUNT = _int("RATELIMIT_PROXY_COUNT", 0)

@@ -1,4 +1,5 @@
-"""Rate limits on guessing: tracking secrets, sign-in links, and "me too" support.
+"""Rate limits on guessing: tracking secrets, sign-in links, partner API keys, and "me too"
+support.
 
 No CAPTCHA (it shuts out the people this service is for): a client that fails too often gets
 429 with a translated "wait N minutes" instead. Three rules keep it private and fair:
@@ -124,6 +125,17 @@ def sign_in_guesses(view: F) -> F:
 
     return limiter.shared_limit(
         setting("RATELIMIT_SIGN_IN_PER_CLIENT"), "sign-in-client", deduct_when=count_failures
+    )(view)
+
+
+def api_key_guesses(view: F) -> F:
+    """Limit failed partner API keys (none, unknown or revoked: app/web/access.partner_api
+    marks them) per client. A valid key never counts, and only this client's failures can
+    slow it: another client's never do."""
+    from app.extensions import limiter
+
+    return limiter.shared_limit(
+        setting("RATELIMIT_API_KEY_PER_CLIENT"), "api-key-client", deduct_when=count_failures
     )(view)
 
 

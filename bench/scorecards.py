@@ -7,10 +7,12 @@ For each size the per-complaint facts (`scorecard_facts`) are bulk-inserted stra
 table — a plausible spread over agencies, regions, topics, 24 months and states, ~5 % overdue
 — and the aggregates are rebuilt from them with `rebuild_aggregates()` (the same GROUP BY
 `flask scorecards rebuild` uses; not timed as a page). Then the Flask test client renders the
-all-agencies page (/rapor), one filtered by topic, the busiest agency's page and a province's
-page; each is rendered once to warm up, then ROUNDS times, and the median is printed with
-its ratio to the 10,000-complaint time of the same run. The pages read only the aggregate
-tables and an index range of the facts (overdue now), so the time should barely grow.
+all-agencies page (/rapor), one filtered by topic, the busiest agency's page, a province's
+page, the ranking of one regency/city, and the region downloads (every province; a
+province's regencies); each is rendered once to warm up, then ROUNDS times, and the median
+is printed with its ratio to the 10,000-complaint time of the same run. The pages read only
+the aggregate tables and an index range of the facts (overdue now), so the time should
+barely grow.
 No timed assertions: this prints, it does not judge.
 """
 
@@ -191,6 +193,9 @@ def main() -> None:
                 "/rapor?category=roads": _time(client, "/rapor?category=roads"),
                 f"/rapor/instansi/{busiest}": _time(client, f"/rapor/instansi/{busiest}"),
                 "/rapor/wilayah/32": _time(client, "/rapor/wilayah/32"),
+                "/rapor?region=32.73": _time(client, "/rapor?region=32.73"),
+                "/rapor/wilayah.json": _time(client, "/rapor/wilayah.json"),
+                "/rapor/wilayah.csv?province=32": _time(client, "/rapor/wilayah.csv?province=32"),
             }
             print(f"\n{count:>9,} complaints (facts + aggregates built in {built:.1f} s)")
             results.append((count, timings))
@@ -200,7 +205,7 @@ def main() -> None:
                     url if not url.startswith("/rapor/instansi/") else "/rapor/instansi/<busiest>"
                 )
                 ratio = seconds / base_seconds
-                print(f"  {label:<28} {seconds * 1000:8.1f} ms   × {ratio:5.2f} of the first size")
+                print(f"  {label:<32} {seconds * 1000:8.1f} ms   × {ratio:5.2f} of the first size")
 
 
 if __name__ == "__main__":

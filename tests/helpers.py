@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
@@ -148,3 +149,24 @@ def post_multipart(client, url: str, fields: dict, files: list[tuple[bytes, str]
     return client.post(
         url, data=body, headers=headers, content_type=f"multipart/form-data; boundary={boundary}"
     )
+
+
+@contextmanager
+def statements(app):
+    """Counts the SQL statements sent to the database inside the block (a list of them)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -8,10 +8,18 @@ from app.directory.models import Agency, Category, Region, RegionLevel
 from app.extensions import db
 
 
+def _code(code: str | None) -> str | None:
+    """A code worth looking up: none for empty, and none with a NUL (never in a real code,
+    and PostgreSQL refuses it in a query: an unknown code, not a server error)."""
+    return code if code and "\x00" not in code else None
+
+
 def regions(parent_code: str | None = None) -> list[Region]:
     """Children of a region (no parent: the provinces), by name."""
     query = select(Region).order_by(Region.name)
     if parent_code:
+        if _code(parent_code) is None:
+            return []
         query = query.where(Region.parent_code == parent_code)
     else:
         query = query.where(Region.level == RegionLevel.PROVINCE)
@@ -19,7 +27,7 @@ def regions(parent_code: str | None = None) -> list[Region]:
 
 
 def region(code: str | None) -> Region | None:
-    return db.session.get(Region, code) if code else None
+    return db.session.get(Region, code) if _code(code) else None
 
 
 def categories() -> list[Category]:
@@ -27,7 +35,7 @@ def categories() -> list[Category]:
 
 
 def category(code: str | None) -> Category | None:
-    return db.session.get(Category, code) if code else None
+    return db.session.get(Category, code) if _code(code) else None
 
 
 def agencies() -> list[Agency]:
@@ -51,6 +59,6 @@ def search_agencies(text: str, limit: int = 10) -> list[Agency]:
 
 
 def agency_by_code(code: str | None) -> Agency | None:
-    if not code:
+    if not _code(code):
         return None
     return db.session.scalar(select(Agency).where(Agency.code == code.strip().upper()))

@@ -26,6 +26,7 @@ from app.inbox import bp, queries
 from app.inbox.forms import ACTION_FORMS, ForwardForm, ResolveForm, RespondForm
 from app.intake.storage import path_of
 from app.web.access import complaint_or_404, may_see_identity, staff
+from app.web.exports import download, spreadsheet_safe
 from app.web.htmx import htmx_redirect, render_page_or_fragment, wants_fragment
 from app.web.paging import pages_to_show
 
@@ -298,7 +299,7 @@ def export() -> Response:
     for complaint in queries.export(agency_id, filters):
         reporter = complaint.reporter if may_see_identity(complaint) else None
         writer.writerow(
-            _cell(value)
+            spreadsheet_safe(value)
             for value in (
                 complaint.tracking_code,
                 complaint.created_at.isoformat(),
@@ -320,14 +321,5 @@ def export() -> Response:
                 else "",
             )
         )
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # BOM: Excel reads UTF-8
-    name = f"suara-warga-{g.user.agency.code.lower()}-{queries.today().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _cell(value: object) -> object:
-    """Neutralise spreadsheet formulas a reporter could have typed (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    # The BOM makes Excel read UTF-8.
+    return download("\ufeff" + out.getvalue(), "text/csv", g.user.agency.code.lower(), "csv")

@@ -27,7 +27,9 @@ SINGULAR = {
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _text(value: Any) -> str | None:
+def xml_text(value: Any) -> str | None:
+    """`value` as XML text: booleans as the spec writes them, characters XML 1.0 cannot carry
+    dropped (also for the Atom feed)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -44,7 +46,7 @@ def _add(parent: ET.Element, tag: str, value: Any) -> None:
         for inner in value:
             _add(element, SINGULAR.get(tag, "item"), inner)
     else:
-        element.text = _text(value)
+        element.text = xml_text(value)
 
 
 def to_xml(root: str, item: str | None, data: Any) -> bytes:

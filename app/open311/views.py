@@ -17,7 +17,15 @@ How our model maps onto the spec:
   `Idempotency-Key` header (or `attribute[idempotency_key]`); a retry with the same key and
   body gets the same answer. The id is returned directly, never a token: /tokens/{token}
   answers 404 in the spec's error format.
-- Paging (an extension): `page` (from 1) and `page_size` (1–1000, default 100).
+- GET requests: the spec's filters (service_request_id, which overrides the others;
+  service_code and status, comma-separated; start_date/end_date at most 90 days apart,
+  default the most recent 90 days) and its volume: the first 1000. Paging (an extension):
+  `page` (from 1) and `page_size` (1–1000, default 1000). Errors are the spec's: 404 for an
+  unknown jurisdiction_id (and, on POST, service_code), 400 for anything else unusable.
+- Browsers: every GET answers with `Access-Control-Allow-Origin: *` (open data, no
+  credentials ever); POST does not (partners call it server to server). Failed API keys are
+  rate-limited per client (app/ratelimit.py `api_key_guesses`); the 429 is in the spec's
+  error format too.
 """
 
 from __future__ import annotations
@@ -29,10 +37,12 @@ from flask import Response, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_limiter import RateLimitExceeded
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from app.complaints.models import Complaint, ComplaintEvent, ComplaintType, Privacy, Status
+from app.complaints.models import Complaint, ComplaintType, Privacy, Status
 from app.db import aware
 from app.directory import queries as directory
 from app.directory.models import Category, ServiceLevel
@@ -43,19 +53,22 @@ from app.open311 import bp
 from app.open311.render import FORMATS, errors, respond
 from app.partners.keys import OPEN311_WRITE
 from app.publishing.queries import (
+    PublicEvent,
     public_description,
     public_timeline,
+    public_timelines,
     public_title,
     published_complaint,
     published_complaints,
 )
 from app.web.access import partner_api, public_api
+from app.web.errors import NulCharacter, nul_message, retry_after_seconds
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-28T00:00:00+00:00"  # when this API last changed: update with it
 CLOSED = (Status.RESOLVED, Status.CLOSED)
 WINDOW = timedelta(days=90)
-PAGE_SIZE, PAGE_SIZE_MAX, PAGE_MAX = 100, 1000, 100_000
+PAGE_SIZE, PAGE_SIZE_MAX, PAGE_MAX = 1000, 1000, 100_000  # the spec: the first 1000
 IDEMPOTENCY_MAX = 200
 NAMESPACE = uuid.UUID("5b0d8f0e-31a1-4c55-9a0f-0e5f3c1d6a11")  # Open311 keys → our UUID keys
 ATTRIBUTES = ("region_code", "privacy", "type", "title", "idempotency_key")
@@ -84,6 +97,38 @@ def _refuse(status: int, message: str) -> Response:
     """Key refusals (app/web/access.partner_api) in the format the URL asked for."""
     fmt = request.path.rsplit(".", 1)[-1]
     return errors(status, [message], fmt)
+
+
+@bp.errorhandler(NulCharacter)
+def nul_character(_error: NulCharacter) -> Response:
+    return errors(400, [nul_message()], _fmt())
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_failed_keys(_error: RateLimitExceeded) -> Response:
+    """429 in the spec's error format and the URL's format, with Retry-After (the app-wide
+    handler would answer with an HTML page)."""
+    wait = retry_after_seconds()
+    message = _(
+        "Too many requests with a missing or wrong API key from here. Wait %(seconds)d "
+        "seconds (Retry-After), then try again with a valid key.",
+        seconds=wait,
+    )
+    response = errors(429, [message], _fmt())
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+@bp.after_request
+def open_data_for_browsers(response: Response) -> Response:
+    """Let web pages on any site read the open data: GET (and HEAD) answers, errors included,
+    carry `Access-Control-Allow-Origin: *`. Never credentials (no cookie or key authorises a
+    GET here), and never on POST: partners call it server to server, and a browser page must
+    not read what a key filed. No preflight handling: these GETs are "simple" requests (no
+    custom headers; Accept-Language is safelisted), which browsers send without one."""
+    if request.method in ("GET", "HEAD"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # --- discovery and services ------------------------------------------------------------------
@@ -122,8 +167,8 @@ def _jurisdiction() -> tuple[int | None, Response | None]:
     from app.accounts.operations import find_agency
 
     agency = find_agency(code[:40])
-    if agency is None:
-        return None, errors(400, [_("Unknown jurisdiction_id: use an agency code.")], _fmt())
+    if agency is None:  # the spec: 404 for a jurisdiction_id not found
+        return None, errors(404, [_("Unknown jurisdiction_id: use an agency code.")], _fmt())
     return agency.id, None
 
 
@@ -238,37 +283,34 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else aware(moment).isoformat(timespec="seconds")
 
 
-def _updated(ids: list[int]) -> dict[int, datetime]:
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(ComplaintEvent.complaint_id, func.max(ComplaintEvent.created_at))
-        .where(ComplaintEvent.complaint_id.in_(ids))
-        .group_by(ComplaintEvent.complaint_id)
-    )
-    return {complaint_id: moment for complaint_id, moment in rows}
+def _updated(complaint: Complaint) -> datetime:
+    """When anything last happened to it: its latest event (loaded with it), or its filing."""
+    return max((e.created_at for e in complaint.events), default=complaint.created_at)
 
 
-def _status_notes(complaint: Complaint) -> str:
+def _status_notes(complaint: Complaint, timeline: list[PublicEvent]) -> str:
     """The finer state, then the latest masked note of an agency or verifier, if any."""
-    notes = [e.note for e in public_timeline(complaint) if e.note and e.actor_role != "reporter"]
+    notes = [e.note for e in timeline if e.note and e.actor_role != "reporter"]
     state = str(complaint.status.title)
     return f"{state}: {notes[-1]}" if notes else state
 
 
-def _request(complaint: Complaint, updated: datetime | None) -> dict:
-    """One request with the spec's fields, from published, masked data only."""
+def _request(complaint: Complaint, timeline: list[PublicEvent]) -> dict:
+    """One request with the spec's fields, from published, masked data only.
+
+    Reads only what the list loads with each complaint (region with its parents, category,
+    agency, events) plus `timeline`, so a list costs the same few queries for any length."""
     return {
         "service_request_id": complaint.tracking_code,
         "status": "closed" if complaint.status in CLOSED else "open",
-        "status_notes": _status_notes(complaint),
+        "status_notes": _status_notes(complaint, timeline),
         "service_name": complaint.category.name,
         "service_code": complaint.category_code,
         "description": f"{public_title(complaint)}\n\n{public_description(complaint)}",
         "agency_responsible": complaint.agency.name if complaint.agency else None,
         "service_notice": None,
         "requested_datetime": _iso(complaint.created_at),
-        "updated_datetime": _iso(updated or complaint.created_at),
+        "updated_datetime": _iso(_updated(complaint)),
         "expected_datetime": None,
         "address": complaint.region.path,
         "address_id": complaint.region_code,
@@ -321,6 +363,10 @@ def _listed(values: str) -> list[str]:
 def requests_list(fmt: str) -> Response:
     if (bad := _bad_format(fmt)) is not None:
         return bad
+    ids = _listed(request.args.get("service_request_id", ""))
+    if ids:  # the spec: it overrides all other arguments
+        query = published_complaints().where(Complaint.tracking_code.in_([i.upper() for i in ids]))
+        return _listing(fmt, query, 1, PAGE_SIZE_MAX)
     agency_id, bad = _jurisdiction()
     if bad is not None:
         return bad
@@ -355,21 +401,25 @@ def requests_list(fmt: str) -> Response:
     if problems:
         return errors(400, problems, fmt)
     query = published_complaints(since=start, until=end)
-    ids = _listed(request.args.get("service_request_id", ""))
-    if ids:  # the spec: other filters are then ignored
-        query = published_complaints().where(Complaint.tracking_code.in_([i.upper() for i in ids]))
-    else:
-        if agency_id is not None:
-            query = query.where(Complaint.agency_id == agency_id)
-        if service_codes:
-            query = query.where(Complaint.category_code.in_(service_codes))
-        if set(statuses) == {"closed"}:
-            query = query.where(Complaint.status.in_(CLOSED))
-        elif set(statuses) == {"open"}:
-            query = query.where(Complaint.status.not_in(CLOSED))
-    found = list(db.session.scalars(query.limit(size).offset((page - 1) * size)))
-    updated = _updated([c.id for c in found])
-    data = [_request(c, updated.get(c.id)) for c in found]
+    if agency_id is not None:
+        query = query.where(Complaint.agency_id == agency_id)
+    if service_codes:
+        query = query.where(Complaint.category_code.in_(service_codes))
+    if set(statuses) == {"closed"}:
+        query = query.where(Complaint.status.in_(CLOSED))
+    elif set(statuses) == {"open"}:
+        query = query.where(Complaint.status.not_in(CLOSED))
+    return _listing(fmt, query, page, size)
+
+
+def _listing(fmt: str, query: Select, page: int, size: int) -> Response:
+    """One page of requests in a fixed number of queries, however many rows (no N+1): the
+    complaints with their region, category and agency (joined), their events (one more
+    query) and their stored masked notes (one more)."""
+    query = query.options(selectinload(Complaint.events)).limit(size).offset((page - 1) * size)
+    found = list(db.session.scalars(query))
+    timelines = public_timelines(found)
+    data = [_request(c, timelines[c.id]) for c in found]
     return respond(fmt, "service_requests", "request", data)
 
 
@@ -381,8 +431,8 @@ def request_one(code: str, fmt: str) -> Response:
     complaint = published_complaint(code[:20])
     if complaint is None:  # unknown, not yet verified, or confidential: all the same
         return errors(404, [_("No published service request has this id.")], fmt)
-    updated = _updated([complaint.id]).get(complaint.id)
-    return respond(fmt, "service_requests", "request", [_request(complaint, updated)])
+    data = [_request(complaint, public_timeline(complaint))]
+    return respond(fmt, "service_requests", "request", data)
 
 
 @bp.get("/tokens/<token>.<fmt>")
@@ -439,6 +489,16 @@ def _answers() -> tuple[dict, list[str]]:
     )
     if unknown:
         problems.append(_("Unknown attributes: %(names)s", names=", ".join(unknown)[:200]))
+    if not (request.form.get("address_id") or "").strip() and not _attribute("region_code"):
+        problems.append(
+            _(
+                "Give the place as address_id (or attribute[region_code]): the Kemendagri code "
+                "of the regency/city or district, like 32.73. lat, long and address_string "
+                "alone are not enough: they are kept in the description, not looked up."
+            )
+        )
+    if not (request.form.get("service_code") or "").strip():
+        problems.append(_("service_code was not provided: choose one from services.json."))
     description = (request.form.get("description") or "").strip()
     location, found = _location_line()
     problems += found
@@ -485,6 +545,9 @@ def create_request(fmt: str) -> Response:
     _agency, bad = _jurisdiction()
     if bad is not None:
         return bad
+    service_code = (request.form.get("service_code") or "").strip()
+    if service_code and directory.category(service_code[:40]) is None:  # the spec: 404
+        return errors(404, [_("Unknown service_code.")], fmt)
     answers, problems = _answers()
     key, key_problem = _idempotency_key()
     if key_problem:

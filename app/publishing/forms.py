@@ -54,7 +54,8 @@ class Filters:
         if regency and province and not regency.startswith(province + "."):
             regency = ""
         return cls(
-            text=" ".join((args.get("q") or "").split())[:TEXT_MAX],
+            # control characters (a NUL) dropped: PostgreSQL refuses them in a query
+            text=" ".join(str(clean_text(args.get("q") or "")).split())[:TEXT_MAX],
             province=province,
             regency=regency,
             agency=pick("agency", agencies),

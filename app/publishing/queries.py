@@ -11,7 +11,7 @@ Public surfaces (/laporan, the duplicate check, Open311, open data) read complai
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -156,14 +156,20 @@ class PublicEvent:
     actor_role: str
 
 
-def public_notes(complaint: Complaint) -> dict[int, str]:
-    """Event id → masked note for every public event with a note."""
-    stored = {
-        row.event_id: row.note
+def _stored_notes(complaint_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """Complaint id → (event id → stored masked note), in one query."""
+    stored: dict[int, dict[int, str]] = {i: {} for i in complaint_ids}
+    if complaint_ids:
         for row in db.session.scalars(
-            select(PublishedNote).where(PublishedNote.complaint_id == complaint.id)
-        )
-    }
+            select(PublishedNote).where(PublishedNote.complaint_id.in_(complaint_ids))
+        ):
+            stored[row.complaint_id][row.event_id] = row.note
+    return stored
+
+
+def _masked_notes(complaint: Complaint, stored: dict[int, str]) -> dict[int, str]:
+    """Event id → masked note for every public event with a note: the stored one, or (not
+    stored yet) masked now, never the original."""
     wanted = [e for e in _public_events(complaint) if e.note]
     if any(e.id not in stored for e in wanted):
         fresh = _fresh_mask(complaint).notes
@@ -171,13 +177,29 @@ def public_notes(complaint: Complaint) -> dict[int, str]:
     return {e.id: stored[e.id] for e in wanted}
 
 
-def public_timeline(complaint: Complaint) -> list[PublicEvent]:
-    """The public events, oldest first, with masked notes. Never who acted: staff names and
-    the reporter stay off public pages (`actor_role` is a role such as "officer")."""
-    notes = public_notes(complaint)
+def _timeline(complaint: Complaint, notes: dict[int, str]) -> list[PublicEvent]:
     return [
         PublicEvent(
             e.id, e.kind, e.status, e.created_at, notes.get(e.id), e.agency_id, e.actor_role
         )
         for e in _public_events(complaint)
     ]
+
+
+def public_notes(complaint: Complaint) -> dict[int, str]:
+    """Event id → masked note for every public event with a note."""
+    return _masked_notes(complaint, _stored_notes([complaint.id])[complaint.id])
+
+
+def public_timelines(complaints: Sequence[Complaint]) -> dict[int, list[PublicEvent]]:
+    """`public_timeline` of many complaints (complaint id → events), for lists: one query for
+    all their stored notes instead of one per complaint. Load their events with the list
+    (`.options(selectinload(Complaint.events))`), or each complaint loads its own."""
+    stored = _stored_notes([c.id for c in complaints])
+    return {c.id: _timeline(c, _masked_notes(c, stored[c.id])) for c in complaints}
+
+
+def public_timeline(complaint: Complaint) -> list[PublicEvent]:
+    """The public events, oldest first, with masked notes. Never who acted: staff names and
+    the reporter stay off public pages (`actor_role` is a role such as "officer")."""
+    return _timeline(complaint, public_notes(complaint))

@@ -1,20 +1,32 @@
-"""Public pages of published complaints (/laporan), and the verifier's correction of the
-published version (/verifikasi/<code>/terbitan)."""
+"""Public pages of published complaints (/laporan), their open data (/laporan.csv,
+/laporan.json, the dictionary /laporan/kamus, the /data landing page), and the verifier's
+correction of the published version (/verifikasi/<code>/terbitan)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.accounts.models import Role
 from app.complaints.models import Complaint
+from app.db import utcnow
 from app.directory import queries as directory
-from app.directory.models import Agency
+from app.directory.models import Agency, Category, Region
 from app.duplicates import supporters
 from app.extensions import db
 from app.intake.forms import clean_text
-from app.publishing import bp
+from app.publishing import bp, feed, opendata
 from app.publishing.forms import CorrectionForm, Filters
 from app.publishing.masking import tokens_in
 from app.publishing.operations import correct, refresh
@@ -32,6 +44,7 @@ from app.publishing.queries import (
 from app.tracking.queries import event_agencies
 from app.web.access import complaint_or_404, public, staff
 from app.web.errors import render_error
+from app.web.exports import download
 from app.web.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from app.web.paging import pages_to_show, paginate
 
@@ -51,30 +64,47 @@ def _agencies_published() -> list[Agency]:
     )
 
 
-@bp.get("/laporan")
-@public
-def index() -> Response:
-    """Published reports, newest first; a GET form filters them (htmx: the results only)."""
+def _choices() -> tuple[list[Region], list[Region], list[Agency], list[Category]]:
+    """The filters' choices: provinces, the chosen province's regencies, agencies, topics."""
     provinces = directory.regions()
-    agencies = _agencies_published()
-    categories = directory.categories()
     province = request.args.get("province", "")
     regencies = directory.regions(province) if province in {p.code for p in provinces} else []
-    filters = Filters.from_args(
+    return provinces, regencies, _agencies_published(), directory.categories()
+
+
+def _filters(
+    provinces: list[Region],
+    regencies: list[Region],
+    agencies: list[Agency],
+    categories: list[Category],
+) -> Filters:
+    """The query string's filters, for the list and its downloads alike."""
+    return Filters.from_args(
         request.args,
         provinces={p.code for p in provinces},
         regencies={r.code for r in regencies},
         agencies={a.code for a in agencies},
         categories={c.code for c in categories},
     )
-    statement = published_complaints(
+
+
+def _statement(filters: Filters) -> Select:
+    return published_complaints(
         text=filters.text or None,
         region_code=filters.region_code,
         agency_code=filters.agency or None,
         category_code=filters.category or None,
         status=filters.status_value,
     )
-    result = paginate(statement, filters.page, PAGE_SIZE)
+
+
+@bp.get("/laporan")
+@public
+def index() -> Response:
+    """Published reports, newest first; a GET form filters them (htmx: the results only)."""
+    provinces, regencies, agencies, categories = _choices()
+    filters = _filters(provinces, regencies, agencies, categories)
+    result = paginate(_statement(filters), filters.page, PAGE_SIZE)
     return render_page_or_fragment(
         "publishing/index.html",
         "publishing/_results.html",
@@ -173,3 +203,63 @@ def _correction_page(
         notes=notes,
         note_errors=note_errors,
     )
+
+
+# --- open data -----------------------------------------------------------------------------
+
+
+@bp.get("/laporan.csv")
+@public
+def download_csv() -> Response:
+    """Published reports as CSV, with /laporan's filters; columns on /laporan/kamus."""
+    filters = _filters(*_choices())
+    return download(opendata.csv_chunks(_statement(filters)), "text/csv", "laporan", "csv")
+
+
+@bp.get("/laporan.json")
+@public
+def download_json() -> Response:
+    """Published reports as JSON; `include=timeline` adds each one's masked timeline."""
+    filters = _filters(*_choices())
+    timeline = "timeline" in request.args.get("include", "").split(",")
+    head = {
+        "generated_at": utcnow().isoformat(timespec="seconds"),
+        "filters": filters.args(page=1),
+        "include": ["timeline"] if timeline else [],
+        "dictionary": url_for("publishing.dictionary", _external=True),
+        "licence": opendata.LICENCE,
+    }
+    chunks = opendata.json_chunks(_statement(filters), head, timeline)
+    return download(chunks, "application/json", "laporan", "json")
+
+
+@bp.get("/laporan.atom")
+@public
+def atom_feed() -> Response:
+    """The newest published reports as an Atom feed, with /laporan's filters."""
+    filters = _filters(*_choices())
+    body = feed.atom(
+        _statement(filters),
+        title=_("Published reports") + " – Suara Warga",
+        feed_url=url_for("publishing.atom_feed", _external=True, **filters.args(page=1)),
+        page_url=url_for("publishing.index", _external=True, **filters.args(page=1)),
+        entry_url=lambda code: url_for("publishing.detail", code=code, _external=True),
+    )
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/laporan/kamus")
+@public
+def dictionary() -> str:
+    return render_template(
+        "publishing/dictionary.html",
+        columns=opendata.COLUMNS,
+        timeline_columns=opendata.TIMELINE_COLUMNS,
+    )
+
+
+@bp.get("/data")
+@public
+def open_data() -> str:
+    """Every download and API on one page, with their dictionaries and the licence."""
+    return render_template("publishing/data.html", licence=opendata.LICENCE)

@@ -130,13 +130,13 @@ def region_figures(region: Region, category: str = ALL) -> Figures:
     return found
 
 
-def regions_figures(regions: list[Region]) -> dict[str, Figures]:
-    """Figures of several regions of one level (a province's regencies and cities)."""
-    found = _figures("region", ALL, [r.code for r in regions])
+def regions_figures(regions: list[Region], category: str = ALL) -> dict[str, Figures]:
+    """Figures of several regions of one level (the provinces, or a province's regencies)."""
+    found = _figures("region", category, [r.code for r in regions])
     if regions:
         level = regions[0].level
         column = ScorecardFact.province_code if level == 1 else ScorecardFact.regency_code
-        overdue = _overdue(column, today(), ALL, column.in_([r.code for r in regions]))
+        overdue = _overdue(column, today(), category, column.in_([r.code for r in regions]))
         for code, figures in found.items():
             figures.overdue = overdue.get(code, 0)
     return found
@@ -153,7 +153,7 @@ def agency_figures(agency: Agency, category: str = ALL) -> Figures:
 
 @dataclass
 class Ranked:
-    rank: int
+    rank: int | None  # None: an agency without reports, outside the ranking
     agency: Agency
     figures: Figures
 

@@ -2,8 +2,10 @@
 
 Filters are a plain GET form (works without JavaScript, keyboard only); an unknown filter
 value is ignored with a clear message (200), an unknown agency or region is a 404.
-Downloads: /rapor.csv and /rapor.json carry the ranking table with the same filters; the
-columns are described on /rapor/kamus.
+Downloads (columns.py defines their columns and the dictionary /rapor/kamus at once):
+/rapor.csv and .json, the ranking with the page's filters; /rapor/wilayah.csv and .json,
+one row per province (or per regency/city with ?province=32); /rapor/instansi/<code>.csv
+and /rapor/wilayah/<code>.csv, the monthly trend of one page (.json adds its figures).
 """
 
 from __future__ import annotations
@@ -11,129 +13,75 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.directory.models import Agency, Category, Region
 from app.extensions import db
 from app.scorecards import bp, charts, queries
+from app.scorecards.columns import AGENCIES, MONTHS, REGIONS, TABLES, RegionRow, Table
 from app.scorecards.models import ALL
 from app.web.access import public
+from app.web.errors import json_error, render_error
+from app.web.exports import download, spreadsheet_safe
+from app.web.htmx import wants_fragment
 
-# name, meaning, unit: the data dictionary (/rapor/kamus), and the CSV/JSON column order.
-COLUMNS: tuple[tuple[str, Any, Any], ...] = (
-    ("rank", _l("Place in the ranking with the filters chosen (1 = best)."), _l("position")),
-    ("agency_code", _l("The agency's code in the directory."), _l("text")),
-    ("agency_name", _l("The agency's name."), _l("text")),
-    (
-        "agency_kind",
-        _l(
-            "Ministry, national agency, state-owned enterprise, provincial or "
-            "regency/city government."
-        ),
-        _l("text"),
-    ),
-    (
-        "agency_region_code",
-        _l(
-            "For a local government: the province or regency/city it "
-            "governs; empty for central agencies."
-        ),
-        _l("region code"),
-    ),
-    (
-        "received",
-        _l(
-            "Reports this agency holds now (sent to it by a verifier or forwarded "
-            "to it), since the start, confidential ones included."
-        ),
-        _l("reports"),
-    ),
-    ("in_progress", _l("Of those, reports not resolved yet."), _l("reports")),
-    (
-        "resolved",
-        _l("Of those, reports the agency resolved (closed ones included)."),
-        _l("reports"),
-    ),
-    (
-        "overdue_now",
-        _l(
-            "Reports whose running deadline has been missed today: a working day "
-            "has passed since the due date (the same rule as the deadline sweep)."
-        ),
-        _l("reports"),
-    ),
-    (
-        "median_first_response_working_days",
-        _l(
-            "Median time from the day the agency received "
-            "a report to its first response or resolution."
-        ),
-        _l("working days"),
-    ),
-    (
-        "median_resolution_working_days",
-        _l("Median time from the day the agency received a report to the day it resolved it."),
-        _l("working days"),
-    ),
-    ("first_responses", _l("Reports the agency has responded to."), _l("reports")),
-    (
-        "answered_in_time_share",
-        _l(
-            "Share of first responses given within the deadline set "
-            "when the agency received the report; reports still waiting "
-            "after their deadline count in overdue_now instead."
-        ),
-        _l("fraction from 0 to 1"),
-    ),
-    (
-        "average_satisfaction",
-        _l("Average rating reporters gave when confirming a resolution."),
-        _l("1 to 5"),
-    ),
-    ("ratings", _l("Number of ratings behind the average."), _l("ratings")),
-)
-NAMES = [name for name, _meaning, _unit in COLUMNS]
+NAMES = AGENCIES.names  # the columns of /rapor.csv and /rapor.json (columns.py)
+
+
+REGION_CODE = re.compile(r"\d{2}(\.\d{2})?")  # a province or a regency/city
+
+
+def _known_region(code: str, level: int) -> Region | None:
+    """The region of that code and level; None for anything else (a code that cannot be one
+    is never looked up)."""
+    if not REGION_CODE.fullmatch(code):
+        return None
+    found = db.session.get(Region, code)
+    return found if found is not None and found.level == level else None
+
+
+def _known_category(code: str) -> Category | None:
+    return db.session.get(Category, code) if code else None
 
 
 @dataclass
 class Filters:
+    """The filters of /rapor and its downloads. The place is chosen province → regency/city
+    (`province`, `regency`); `region` (either level) is the short form of links and files."""
+
     category: Category | None = None
-    region: Region | None = None
+    province: Region | None = None
+    regency: Region | None = None
     level: str | None = None
     sort: str = "rank"
     descending: bool = False
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field id, message)
+
+    @property
+    def region(self) -> Region | None:
+        return self.regency or self.province
 
     @classmethod
     def from_args(cls, args: Any) -> Filters:
         found = cls()
         category = args.get("category", "").strip()
         if category:
-            found.category = db.session.get(Category, category)
+            found.category = _known_category(category)
             if found.category is None:
                 found.errors.append(
                     ("category", _("We do not know that topic: all topics are shown."))
                 )
-        region = args.get("region", "").strip()
-        if region:
-            found.region = db.session.get(Region, region)
-            if found.region is None or found.region.level not in (1, 2):
-                found.region = None
-                found.errors.append(
-                    (
-                        "region",
-                        _("We do not know that province or regency/city: all places are shown."),
-                    )
-                )
+        found._place(args)
         level = args.get("level", "").strip()
         if level:
             if level in queries.LEVELS:
@@ -146,6 +94,42 @@ class Filters:
         found.sort = sort if sort in queries.SORTS else "rank"
         found.descending = args.get("dir") == "desc"
         return found
+
+    def _place(self, args: Any) -> None:
+        province = args.get("province", "").strip()
+        regency = args.get("regency", "").strip()
+        region = args.get("region", "").strip()
+        if region and not (province or regency):  # a link or a file: one code, either level
+            province, regency = region.split(".")[0], region if "." in region else ""
+            if _known_region(region, 2 if "." in region else 1) is None:
+                province, regency = "", ""
+                self.errors.append(
+                    (
+                        "province",
+                        _("We do not know that province or regency/city: all places are shown."),
+                    )
+                )
+        if province:
+            self.province = _known_region(province, 1)
+            if self.province is None:
+                self.errors.append(
+                    ("province", _("We do not know that province: all provinces are shown."))
+                )
+        if regency:
+            self.regency = _known_region(regency, 2)
+            if self.regency is None:
+                self.errors.append(
+                    (
+                        "regency",
+                        _("We do not know that regency or city: the whole province is shown."),
+                    )
+                )
+            elif self.province is None and not province:
+                self.province = self.regency.parent
+            elif self.province is None or self.regency.parent_code != self.province.code:
+                # The province was changed without JavaScript while the old regency stayed
+                # chosen: the new province wins, and its regencies are listed now.
+                self.regency = None
 
     def args(self, **changes: Any) -> dict[str, str]:
         """The query string of these filters, with `changes` (for sort links, downloads)."""
@@ -174,69 +158,73 @@ def _provinces() -> list[Region]:
     return list(db.session.scalars(select(Region).where(Region.level == 1).order_by(Region.name)))
 
 
+def _regencies(province: Region | None) -> list[Region]:
+    if province is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Region).where(Region.parent_code == province.code).order_by(Region.name)
+        )
+    )
+
+
 def _categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name_en)))
 
 
 @bp.get("/rapor")
 @public
-def index() -> str:
+def index() -> Response:
     filters = Filters.from_args(request.args)
-    return render_template(
-        "scorecards/index.html",
-        filters=filters,
-        rows=_ranking(filters),
-        provinces=_provinces(),
-        categories=_categories(),
-        levels=queries.LEVELS,
-        today=queries.today(),
-    )
+    if wants_fragment():  # htmx: the province changed, only the regency list is wanted
+        response = make_response(
+            render_template(
+                "scorecards/_regency.html", filters=filters, regencies=_regencies(filters.province)
+            )
+        )
+    else:
+        response = make_response(
+            render_template(
+                "scorecards/index.html",
+                filters=filters,
+                rows=_ranking(filters),
+                provinces=_provinces(),
+                regencies=_regencies(filters.province),
+                categories=_categories(),
+                levels=queries.LEVELS,
+                today=queries.today(),
+            )
+        )
+    response.vary.add("HX-Request")
+    return response
 
 
-def _record(row: queries.Ranked) -> dict[str, Any]:
-    f = row.figures
-    first, resolution = f.median_first, f.median_resolution
-    share, satisfaction = f.in_time_share, f.satisfaction
-    return {
-        "rank": row.rank,
-        "agency_code": row.agency.code,
-        "agency_name": row.agency.name,
-        "agency_kind": row.agency.kind.value,
-        "agency_region_code": row.agency.region_code or "",
-        "received": f.received,
-        "in_progress": f.in_progress,
-        "resolved": f.resolved,
-        "overdue_now": f.overdue,
-        "median_first_response_working_days": first,
-        "median_resolution_working_days": resolution,
-        "first_responses": f.responded,
-        "answered_in_time_share": round(share, 4) if share is not None else None,
-        "average_satisfaction": round(satisfaction, 2) if satisfaction is not None else None,
-        "ratings": f.rating_count,
+def _csv(table: Table, rows: Iterable[Any], name: str) -> Response:
+    """A download for spreadsheets: UTF-8 with a BOM, formulas neutralised, as an attachment."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.names)
+    for row in rows:
+        record = table.record(row)
+        writer.writerow(spreadsheet_safe(record[column]) for column in table.names)
+    return download("\ufeff" + out.getvalue(), "text/csv", name, "csv")
+
+
+def _json(body: dict[str, Any], name: str) -> Response:
+    body = {
+        "generated_on": queries.today().isoformat(),
+        "dictionary": url_for("scorecards.dictionary", _external=True),
+        **body,
     }
-
-
-def _cell(value: object) -> object:
-    """Neutralise spreadsheet formulas (CSV injection), as the inbox export does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
+    return download(
+        json.dumps(body, ensure_ascii=False, indent=1), "application/json", name, "json"
+    )
 
 
 @bp.get("/rapor.csv")
 @public
 def download_csv() -> Response:
-    filters = Filters.from_args(request.args)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(NAMES)
-    for row in _ranking(filters):
-        record = _record(row)
-        writer.writerow(_cell(record[name]) for name in NAMES)
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    name = f"suara-warga-rapor-{queries.today().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _csv(AGENCIES, _ranking(Filters.from_args(request.args)), "rapor")
 
 
 @bp.get("/rapor.json")
@@ -244,19 +232,59 @@ def download_csv() -> Response:
 def download_json() -> Response:
     filters = Filters.from_args(request.args)
     body = {
-        "generated_on": queries.today().isoformat(),
         "filters": filters.args(),
         "errors": [message for _field, message in filters.errors],
-        "dictionary": url_for("scorecards.dictionary", _external=True),
-        "agencies": [_record(row) for row in _ranking(filters)],
+        "agencies": [AGENCIES.record(row) for row in _ranking(filters)],
     }
-    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json")
+    return _json(body, "rapor")
+
+
+def _region_rows(args: Any) -> tuple[list[RegionRow], dict[str, str], list[str]]:
+    """Every province, or every regency/city of `province`, with its figures."""
+    errors: list[str] = []
+    chosen: dict[str, str] = {}
+    province = _known_region(args.get("province", "").strip(), 1)
+    if args.get("province", "").strip() and province is None:
+        errors.append(_("We do not know that province: all provinces are shown."))
+    category = args.get("category", "").strip()
+    topic = _known_category(category)
+    if category and topic is None:
+        errors.append(_("We do not know that topic: all topics are shown."))
+    regions = _regencies(province) if province else _provinces()
+    figures = queries.regions_figures(regions, topic.code if topic else ALL)
+    if province:
+        chosen["province"] = province.code
+    if topic:
+        chosen["category"] = topic.code
+    rows = [RegionRow(r, figures.get(r.code, queries.Figures())) for r in regions]
+    return rows, chosen, errors
+
+
+@bp.get("/rapor/wilayah.csv")
+@public
+def regions_csv() -> Response:
+    rows, chosen, _errors = _region_rows(request.args)
+    return _csv(
+        REGIONS, rows, "rapor-wilayah" + (f"-{chosen['province']}" if "province" in chosen else "")
+    )
+
+
+@bp.get("/rapor/wilayah.json")
+@public
+def regions_json() -> Response:
+    rows, chosen, errors = _region_rows(request.args)
+    body = {
+        "filters": chosen,
+        "errors": errors,
+        "regions": [REGIONS.record(row) for row in rows],
+    }
+    return _json(body, "rapor-wilayah" + (f"-{chosen['province']}" if "province" in chosen else ""))
 
 
 @bp.get("/rapor/kamus")
 @public
 def dictionary() -> str:
-    return render_template("scorecards/dictionary.html", columns=COLUMNS)
+    return render_template("scorecards/dictionary.html", tables=TABLES)
 
 
 def _page(template: str, place: str, scope: str, key: str, **context: Any) -> str:
@@ -271,12 +299,37 @@ def _page(template: str, place: str, scope: str, key: str, **context: Any) -> st
     )
 
 
+def _not_found(message: str) -> NoReturn:
+    """A 404 that says which code was not found: a page, or JSON for a .json address."""
+    if request.path.endswith(".json"):
+        abort(json_error(404, message, "code"))
+    body, status = render_error(404, message)
+    abort(make_response(body, status))
+
+
+def _agency(code: str) -> Agency:
+    found = db.session.scalar(select(Agency).where(Agency.code == code))
+    if found is None:
+        _not_found(_("We do not know an agency with the code %(code)s.", code=code))
+    return found
+
+
+def _region(code: str) -> Region:
+    found = db.session.get(Region, code) if REGION_CODE.fullmatch(code) else None
+    if found is None:
+        _not_found(
+            _(
+                "We do not know a province or regency/city with the code %(code)s.",
+                code=code,
+            )
+        )
+    return found
+
+
 @bp.get("/rapor/instansi/<code>")
 @public
 def agency(code: str) -> str:
-    found = db.session.scalar(select(Agency).where(Agency.code == code))
-    if found is None:
-        abort(404)
+    found = _agency(code)
     return _page(
         "scorecards/agency.html",
         found.name,
@@ -287,19 +340,33 @@ def agency(code: str) -> str:
     )
 
 
+@bp.get("/rapor/instansi/<code>.csv")
+@public
+def agency_csv(code: str) -> Response:
+    found = _agency(code)
+    return _csv(MONTHS, queries.trend("agency", str(found.id)), f"rapor-{found.code}")
+
+
+@bp.get("/rapor/instansi/<code>.json")
+@public
+def agency_json(code: str) -> Response:
+    found = _agency(code)
+    ranked = next((r for r in queries.ranking() if r.agency.id == found.id), None)
+    row = ranked or queries.Ranked(None, found, queries.agency_figures(found))
+    body = {
+        "agency": AGENCIES.record(row),
+        "months": [MONTHS.record(m) for m in queries.trend("agency", str(found.id))],
+    }
+    return _json(body, f"rapor-{found.code}")
+
+
 @bp.get("/rapor/wilayah/<code>")
 @public
 def region(code: str) -> str:
-    found = db.session.get(Region, code)
-    if found is None or found.level not in (1, 2):
-        abort(404)
+    found = _region(code)
     parts: list[tuple[Region, queries.Figures]] = []
     if found.level == 1:
-        children = list(
-            db.session.scalars(
-                select(Region).where(Region.parent_code == found.code).order_by(Region.name)
-            )
-        )
+        children = _regencies(found)
         figures = queries.regions_figures(children)
         parts = [(r, figures.get(r.code, queries.Figures())) for r in children]
     return _page(
@@ -312,6 +379,24 @@ def region(code: str) -> str:
         children=parts,
         agencies=queries.ranking(region=found),
     )
+
+
+@bp.get("/rapor/wilayah/<code>.csv")
+@public
+def region_csv(code: str) -> Response:
+    found = _region(code)
+    return _csv(MONTHS, queries.trend("region", found.code), f"rapor-wilayah-{found.code}")
+
+
+@bp.get("/rapor/wilayah/<code>.json")
+@public
+def region_json(code: str) -> Response:
+    found = _region(code)
+    body = {
+        "region": REGIONS.record(RegionRow(found, queries.region_figures(found))),
+        "months": [MONTHS.record(m) for m in queries.trend("region", found.code)],
+    }
+    return _json(body, f"rapor-wilayah-{found.code}")
 
 
 @lru_cache(maxsize=8)

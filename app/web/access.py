@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from app.accounts.models import User
     from app.complaints.models import Complaint
 from app.extensions import csrf
+from app.ratelimit import api_key_guesses, failed
 from app.web.errors import json_error, render_error
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,7 +66,9 @@ def partner_api(scope: str, refuse: Callable[[int, str], Any] | None = None) -> 
     `api_key` form field or query parameter (Open311's way) or an `X-API-Key` header: 401
     without a valid key, 403 for a key without the scope. `refuse(status, message)` makes the
     error response (Open311 has its own error format); JSON API errors by default. Sets
-    `g.partner_key`. No CSRF token: nothing ambient (no cookie) authorises these requests."""
+    `g.partner_key`. No CSRF token: nothing ambient (no cookie) authorises these requests.
+    A missing, unknown or revoked key counts against the client's allowance of failed keys
+    (app/ratelimit.api_key_guesses: then 429); a valid one never does."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -79,13 +82,15 @@ def partner_api(scope: str, refuse: Callable[[int, str], Any] | None = None) -> 
             )
             found = check(key, scope)
             if isinstance(found, Refusal):
+                if found.status == 401:  # no valid key: a guess (a 403 key is valid)
+                    failed()
                 return (refuse or json_error)(found.status, found.message)
             g.partner_key = found
             return view(*args, **kwargs)
 
         checked.access = PARTNER_API  # type: ignore[attr-defined]
         checked.scope = scope  # type: ignore[attr-defined]
-        return csrf.exempt(checked)  # type: ignore[return-value]
+        return api_key_guesses(csrf.exempt(checked))  # type: ignore[return-value]
 
     return decorate
 

@@ -10,7 +10,7 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from app.web.redact import redact_path
 
@@ -65,6 +65,23 @@ def render_error(code: int, detail: str | None = None) -> tuple[Response | str, 
     ), code
 
 
+class NulCharacter(BadRequest):
+    """A NUL character in the address (path or query): never part of a real link, and
+    PostgreSQL refuses it in a query. Refused before any view runs (`refuse_nul`)."""
+
+
+def nul_message() -> str:
+    return _("The address contains a character that is not allowed. Check the link and try again.")
+
+
+def refuse_nul() -> None:
+    """before_request: a NUL anywhere in the path or the query string is bad input."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        raise NulCharacter()
+
+
 def retry_after_seconds() -> int:
     """Seconds until the breached limit's window ends (at least 1)."""
     from app.extensions import limiter
@@ -106,6 +123,10 @@ def register_error_handlers(app: Flask) -> None:
         response = make_response(body, status)
         response.headers["Retry-After"] = str(wait)
         return response, status
+
+    @app.errorhandler(NulCharacter)
+    def nul_character(_error: NulCharacter) -> tuple[Response | str, int]:
+        return render_error(400, nul_message())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response | str, int]:

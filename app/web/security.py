@@ -8,6 +8,8 @@ from flask import Flask, Request, Response, current_app
 from htmx_flask.requests import HtmxAwareRequest
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.web.errors import refuse_nul
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -75,6 +77,7 @@ class SuaraRequest(HtmxAwareRequest):
 
 def init_security(app: Flask) -> None:
     app.request_class = SuaraRequest
+    app.before_request(refuse_nul)
     app.after_request(add_security_headers)
 
 

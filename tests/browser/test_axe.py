@@ -112,3 +112,10 @@ def test_published_reports_list_and_an_empty_search(page: Page, lang: str, seede
     check(page, lang, "/laporan")
     page.goto("/laporan?q=tidakadayangcocok")
     check(page, lang, "/laporan, nothing found")
+
+
+def test_open_data_page_and_published_reports_dictionary(page: Page, lang: str):
+    page.goto("/data")
+    check(page, lang, "/data")
+    page.goto("/laporan/kamus")
+    check(page, lang, "/laporan/kamus")

@@ -9,11 +9,20 @@ production. The server is shared, so the tests never assume national totals.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe_check
-from tests.browser.helpers import check_layout, tab, tab_to
+from tests.browser.helpers import (
+    RECORD_ANNOUNCEMENTS,
+    announced,
+    check_layout,
+    focused,
+    tab,
+    tab_to,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +101,8 @@ def test_pages_are_axe_clean_with_described_charts_and_tables(
         f"/rapor/instansi/{AGENCY}",
         "/rapor/wilayah/75",
         "/rapor/wilayah/75.71",
+        "/rapor?province=75&regency=75.71",
+        "/rapor?province=75&regency=75.99",
         "/rapor/kamus",
     ]
     for path in pages:
@@ -112,7 +123,63 @@ def test_pages_are_axe_clean_with_described_charts_and_tables(
             if "instansi" in path:
                 received = page.locator("#trend-caption").locator("xpath=..")
                 assert "3" in received.locator("tbody tr").last.text_content()
-        if "nope" in path:
+        if "nope" in path or "75.99" in path:
             expect(page.locator(".error-summary")).to_be_visible()
         page.set_viewport_size({"width": 320, "height": 800})
         check_layout(page, f"{path} ({lang})")
+
+
+def _press_show(page: Page) -> None:
+    """Tab on to the form's "Show" button and press Enter: a plain GET of the form."""
+    for _ in range(6):
+        if tab(page).startswith("button"):
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_province_then_regency_by_keyboard_only(page: Page, live_server, gorontalo):
+    """With JavaScript: choosing a province fills the regency list (htmx) without moving
+    focus, the polite live region says so, and "Show" applies both."""
+    page.add_init_script(RECORD_ANNOUNCEMENTS)
+    page.goto(f"{live_server.url}/rapor")
+    expect(page.locator("#regency-field select")).to_have_count(0)
+    tab_to(page, "province")
+    page.keyboard.type("Gorontalo")
+    page.wait_for_selector("#regency option[value='75.71']", state="attached")
+    announced(page, "regency-field")
+    assert focused(page) == "province"
+    assert page.input_value("#province") == "75"
+    assert tab(page) == "regency"
+    page.keyboard.type("Kota Gorontalo")
+    assert page.input_value("#regency") == "75.71"
+    _press_show(page)
+    assert "regency=75.71" in page.url
+    expect(page.locator("#province")).to_have_value("75")
+    expect(page.locator("#regency")).to_have_value("75.71")
+    expect(page.get_by_role("link", name="Pemerintah Kota Gorontalo")).to_be_visible()
+    # The downloads keep the place chosen.
+    expect(page.locator(".sc-downloads a[href*='rapor.csv']")).to_have_attribute(
+        "href", re.compile(r"region=75\.71")
+    )
+
+
+def test_province_then_regency_without_javascript(new_page, live_server, gorontalo):
+    """Without JavaScript the same choice takes two steps: province, Show; regency, Show."""
+    page = new_page("id", java_script_enabled=False)
+    page.goto(f"{live_server.url}/rapor")
+    assert "js" not in (page.get_attribute("html", "class") or "")  # really off
+    tab_to(page, "province")
+    page.keyboard.type("Gorontalo")
+    _press_show(page)
+    assert "province=75" in page.url
+    expect(page.locator("#regency option[value='75.71']")).to_have_count(1)
+    tab_to(page, "regency")
+    page.keyboard.type("Kota Gorontalo")
+    _press_show(page)
+    expect(page.locator("#province")).to_have_value("75")
+    expect(page.locator("#regency")).to_have_value("75.71")
+    expect(page.get_by_role("link", name="Pemerintah Kota Gorontalo")).to_be_visible()
+    # The regency's own page and its downloads work without JavaScript too.
+    page.goto(f"{live_server.url}/rapor/wilayah/75.71")
+    expect(page.locator(".sc-downloads a[href$='/rapor/wilayah/75.71.csv']")).to_have_count(1)

@@ -151,8 +151,12 @@ def test_english_error(client):
 @pytest.mark.parametrize(
     "change",
     [
-        {"service_code": "nope"},
         {"service_code": ""},
+        {"lat": "-6.9", "long": "107.6", "address_id": ""},  # no region: we do not geocode
+        {"address_string": "Jl. Dago", "address_id": ""},
+        {"lat": "-6.9"},  # long missing
+        {"lat": "-6.9", "long": "200"},
+        {"lat": "nan", "long": "1"},
         {"description": ""},
         {"address_id": ""},
         {"address_id": "99.99"},
@@ -164,17 +168,65 @@ def test_english_error(client):
         {"lat": "north", "long": "1"},
         {"lat": "91", "long": "0"},
         {"email": "not-an-email"},
-        {"jurisdiction_id": "NOPE"},
         {"description": "x" * 6000},
         {"attribute[idempotency_key]": "k" * 201},
     ],
 )
 def test_bad_input_400_in_spec_format(app, client, partner_key, change):
-    response = client.post(URL, data={**FORM, "api_key": partner_key(), **change})
+    key = partner_key()
+    response = client.post(URL, data={**FORM, "api_key": key, **change})
     assert response.status_code == 400, response.get_data(as_text=True)
     body = response.get_json()
     assert body and all(set(e) == {"code", "description"} and e["code"] == 400 for e in body)
+    assert all(e["description"].strip() for e in body)
+    response = client.post("/open311/v2/requests.xml", data={**FORM, "api_key": key, **change})
+    assert response.status_code == 400 and response.mimetype == "text/xml"
+    errors = ET.fromstring(response.data).findall("error")
+    assert errors and all(e.findtext("code") == "400" and e.findtext("description") for e in errors)
     assert count(app) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "fmt"),
+    [
+        ({"service_code": "nope"}, "json"),
+        ({"service_code": "nope"}, "xml"),
+        ({"jurisdiction_id": "NOPE"}, "json"),
+        ({"jurisdiction_id": "NOPE"}, "xml"),
+    ],
+)
+def test_unknown_service_code_or_jurisdiction_404_as_the_spec_says(
+    app, client, partner_key, change, fmt
+):
+    response = client.post(
+        f"/open311/v2/requests.{fmt}",
+        data={**FORM, "api_key": partner_key(), **change},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 404
+    if fmt == "xml":
+        description = ET.fromstring(response.data).findtext("error/description")
+    else:
+        description = response.get_json()[0]["description"]
+    assert description.startswith(f"Unknown {next(iter(change))}")
+    assert count(app) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"service_code": ""}, "service_code was not provided"),
+        ({"address_id": "", "lat": "-6.9", "long": "107.6"}, "address_id"),
+        ({"lat": "north", "long": "1"}, "lat and long"),
+        ({"description": "x" * 6000}, "5000 characters"),
+    ],
+)
+def test_bad_input_descriptions_say_what_is_wrong(client, partner_key, change, expected):
+    response = client.post(
+        URL, data={**FORM, "api_key": partner_key(), **change}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    assert any(expected in e["description"] for e in response.get_json())
 
 
 def test_bad_format_on_post(app, client, partner_key):

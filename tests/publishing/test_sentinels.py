@@ -24,6 +24,8 @@ SAMPLES = {
     "lang": ["id", "en"],
     "locale": ["id", "en"],
     "format": ["json", "xml", "csv"],
+    "fmt": ["json", "xml"],  # Open311's /open311/v2/<…>.<fmt>
+    "token": ["abc"],
     "service_code": ["roads"],
     "category": ["roads"],
     "region": ["32", "32.73"],
@@ -127,12 +129,19 @@ def test_no_sentinel_on_any_public_surface(app, client, make_complaint, publish)
     sentinels, codes, visible, anonymous = seed(app, make_complaint, publish)
     urls = public_urls(app, codes)
     assert "/laporan" in urls and f"/laporan/{visible}" in urls
+    assert {"/laporan.csv", "/laporan.json", "/laporan.atom", "/laporan/kamus", "/data"} <= set(
+        urls
+    )
+    assert "/open311/v2/requests.xml" in urls and f"/open311/v2/requests/{visible}.json" in urls
     searches = [
         "/laporan?q=SENTINEL",
         "/laporan?q=judul",
         "/laporan?status=verified&province=32&regency=32.73",
         "/laporan?category=roads&page=2",
         *(f"/laporan?q={code}" for code in codes),
+        "/laporan.json?include=timeline",  # open data, with the masked timelines
+        "/laporan.csv?q=SENTINEL",
+        "/laporan.json?q=judul&include=timeline",
     ]
     walked = 0
     for url in [*urls, *searches]:
@@ -152,6 +161,11 @@ def test_no_sentinel_on_any_public_surface(app, client, make_complaint, publish)
     # The controls really are published: the test could fail.
     listing = client.get("/laporan").get_data(as_text=True)
     assert visible in listing and anonymous in listing
+    for download in ("/laporan.csv", "/laporan.json?include=timeline", "/laporan.atom"):
+        text = client.get(download).get_data(as_text=True)
+        assert visible in text and anonymous in text, download
+    open311 = client.get("/open311/v2/requests.json").get_data(as_text=True)
+    assert visible in open311 and anonymous in open311
     page = client.get(f"/laporan/{anonymous}").get_data(as_text=True)
     assert "Pungutan liar di kantor kelurahan" in page
     assert "Lubang dalam di depan sekolah" in client.get(f"/lacak/{visible}").get_data(

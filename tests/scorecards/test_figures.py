@@ -256,11 +256,11 @@ def test_bad_filters_answer_200_with_a_message(client, query):
 
 
 def test_csv_neutralises_formulas(app, db, client):
-    from app.scorecards.views import _cell
+    from app.web.exports import spreadsheet_safe
 
-    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _cell("@x") == "'@x"
-    assert _cell(None) == "" and _cell(3) == 3
+    assert spreadsheet_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert spreadsheet_safe("@x") == "'@x"
+    assert spreadsheet_safe(None) == "" and spreadsheet_safe(3) == 3
 
 
 def test_dictionary_lists_every_column(client):
