@@ -121,7 +121,9 @@ class Filters:
                 self.errors.append(
                     (
                         "regency",
-                        _("We do not know that regency or city: the whole province is shown."),
+                        _("We do not know that regency or city: the whole province is shown.")
+                        if self.province is not None
+                        else _("We do not know that regency or city: all places are shown."),
                     )
                 )
             elif self.province is None and not province:

@@ -364,3 +364,15 @@ def test_a_confidential_reports_words_are_in_no_scorecard_download(app, dataset,
             body = client.get(url).get_data(as_text=True)
             for word in ("Zebrakuda", "Sutrisno", code):
                 assert word not in body, (url, word)
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("province=32&regency=32.99", "the whole province is shown"),
+        ("regency=32", "all places are shown"),  # no province to fall back on
+    ],
+)
+def test_an_unknown_regency_says_what_is_shown_instead(db, client, query, says):
+    client.set_cookie("lang", "en")
+    assert says in client.get(f"/rapor?{query}").get_data(as_text=True)
