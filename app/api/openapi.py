@@ -290,7 +290,20 @@ LANGUAGE = {
 }
 
 
+NUL_IN_ADDRESS = "A NUL character in the path or query (app/web/errors.refuse_nul)"
+
+
 def document() -> dict:
+    """The OpenAPI description. Every operation may also answer 400 for a NUL character in
+    the address (path or query), refused before any view runs."""
+    spec = _document()
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault("400", _error(NUL_IN_ADDRESS))
+    return spec
+
+
+def _document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
