@@ -10,7 +10,9 @@ from app.extensions import db
 
 def _code(code: str | None) -> str | None:
     """A code worth looking up: none for empty, and none with a NUL (never in a real code,
-    and PostgreSQL refuses it in a query: an unknown code, not a server error)."""
+    and PostgreSQL refuses it in a query: an unknown code, not a server error). Not made
+    redundant by `app.web.errors.refuse_nul`: that checks the address only, and codes also
+    come from form fields and JSON bodies (intake, the inbox's forward, Open311 POSTs)."""
     return code if code and "\x00" not in code else None
 
 

@@ -18,7 +18,12 @@ from app.db import utcnow
 from app.duplicates.index import band_keys, features, regency_of, score
 from app.duplicates.models import DuplicateBand, DuplicateSignature
 from app.extensions import db
-from app.publishing.queries import UNPUBLISHED_STATUSES, is_published
+from app.publishing.queries import (
+    UNPUBLISHED_STATUSES,
+    is_published,
+    public_description,
+    public_title,
+)
 
 # How many complaints, ranked by shared bands, are rescored exactly. Bounds the work of one
 # search whatever the number of complaints in a busy city's window.
@@ -100,12 +105,22 @@ def _ranked(
         return []
     threshold = min_score()
     scored: list[tuple[float, int]] = []
-    for row in db.session.scalars(
-        select(DuplicateSignature).where(DuplicateSignature.complaint_id.in_(ids))
-    ):
-        value = score(tokens, region_code, row.tokens.split(), row.region_code)
-        if value >= threshold:
-            scored.append((value, row.complaint_id))
+    if published_only:
+        # Anyone may ask: score against the published, masked text, never the stored words of
+        # the original, or a guess in a token's place scores higher when it is the hidden
+        # name or street, and the check un-masks it.
+        for complaint in db.session.scalars(select(Complaint).where(Complaint.id.in_(ids))):
+            masked = features(f"{public_title(complaint)}\n{public_description(complaint)}")
+            value = score(tokens, region_code, masked, complaint.region_code)
+            if value >= threshold:
+                scored.append((value, complaint.id))
+    else:
+        for row in db.session.scalars(
+            select(DuplicateSignature).where(DuplicateSignature.complaint_id.in_(ids))
+        ):
+            value = score(tokens, region_code, row.tokens.split(), row.region_code)
+            if value >= threshold:
+                scored.append((value, row.complaint_id))
     scored.sort(key=lambda pair: (-pair[0], -pair[1]))  # best first, then the newest
     scored = scored[:limit]
     complaints = {

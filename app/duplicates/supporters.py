@@ -25,7 +25,7 @@ from app.ratelimit import keyed_hash
 from app.web.access import current_user
 
 DEVICE_DAYS = 400  # the longest a browser keeps a cookie
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 class Support(Enum):
@@ -45,7 +45,7 @@ def current_supporter(*, create: bool) -> str | None:
     if user is not None:
         return f"account:{user.id}"
     token = request.cookies.get(_cookie_name(), "")
-    if _TOKEN.match(token):
+    if _TOKEN.fullmatch(token):
         return f"device:{token}"
     if not create:
         return None
@@ -74,6 +74,8 @@ def _key(complaint: Complaint, supporter: str) -> str:
 
 
 def has_supported(complaint: Complaint, supporter: str | None) -> bool:
+    """Whether `supporter` (`current_supporter`) has said "me too" to `complaint`; never for
+    None (a device without the cookie yet)."""
     return (
         supporter is not None
         and db.session.get(Supporter, (complaint.id, _key(complaint, supporter))) is not None

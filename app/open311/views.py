@@ -284,13 +284,17 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _updated(complaint: Complaint) -> datetime:
-    """When anything last happened to it: its latest event (loaded with it), or its filing."""
-    return max((e.created_at for e in complaint.events), default=complaint.created_at)
+    """When anything public last happened to it: its latest public event (loaded with it), or
+    its filing. Never a step the public does not see (a claim, a correction of the published
+    version): its time alone tells something."""
+    return max((e.created_at for e in complaint.events if e.public), default=complaint.created_at)
 
 
 def _status_notes(complaint: Complaint, timeline: list[PublicEvent]) -> str:
-    """The finer state, then the latest masked note of an agency or verifier, if any."""
-    notes = [e.note for e in timeline if e.note and e.actor_role != "reporter"]
+    """The finer state, then the agency's latest masked note, if any. Not a verifier's: on a
+    published request those are questions and reasons written to the reporter before it was
+    verified, not its state."""
+    notes = [e.note for e in timeline if e.note and e.actor_role == "officer"]
     state = str(complaint.status.title)
     return f"{state}: {notes[-1]}" if notes else state
 

@@ -1,7 +1,8 @@
 """Open data: published complaints as CSV and JSON (/laporan.csv, /laporan.json).
 
 `COLUMNS` is the one definition of what a download holds: the CSV header, the JSON keys and
-the data dictionary (/laporan/kamus) are all read from it, so they cannot drift apart.
+the data dictionary (/laporan/kamus) are all read from it, so they cannot drift apart
+(`_record` builds each record in that order; tests/publishing/test_open_data.py checks it).
 Everything comes from `published_complaints()` and the masked texts of
 app/publishing/queries.py; never a reporter, never a raw text or note.
 
@@ -12,8 +13,6 @@ few queries, not a few per complaint.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,8 +28,14 @@ from app.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from app.db import aware
 from app.directory.models import Agency
 from app.extensions import db
-from app.publishing.queries import public_description, public_timelines, public_title
-from app.web.exports import spreadsheet_safe
+from app.publishing.queries import (
+    PublicEvent,
+    public_description,
+    public_timelines,
+    public_title,
+)
+from app.web import exports
+from app.web.exports import Column
 
 BATCH = 500
 RESPONSES = (EventKind.RESPONDED, EventKind.RESOLVED)
@@ -40,13 +45,6 @@ DUE_STATUSES = (Status.VERIFIED, Status.IN_PROGRESS, Status.FORWARDED, Status.RE
 MOMENT = _l("date and time, ISO 8601, UTC")
 # The data licence of every download (/data says so in words).
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    meaning: Any  # lazy strings: translated when shown
-    kind: Any
 
 
 # The CSV column order, the JSON keys, and the data dictionary.
@@ -229,14 +227,25 @@ def _record(complaint: Complaint, responses: Responses) -> dict[str, Any]:
     }
 
 
+def _timeline_entry(event: PublicEvent, codes: dict[int, str]) -> dict[str, Any]:
+    """One entry of a record's "timeline" (`TIMELINE_COLUMNS`): `event` is already masked
+    (`public_timelines`)."""
+    return {
+        "kind": event.kind.value,
+        "status": event.status.value,
+        "at": _moment(event.created_at),
+        "note": event.note,
+        "agency_code": codes.get(event.agency_id) if event.agency_id else None,
+    }
+
+
 def records(statement: Select, timeline: bool = False) -> Iterator[list[dict[str, Any]]]:
     """The download's records, a batch at a time; with `timeline`, each has its masked
     public timeline too."""
     if timeline:
         statement = statement.options(selectinload(Complaint.events))
     for complaints in batches(statement):
-        ids = [c.id for c in complaints]
-        responses = _responses(ids)
+        responses = _responses([c.id for c in complaints])
         timelines = public_timelines(complaints) if timeline else {}
         codes = _agency_codes(timelines)
         batch = []
@@ -244,20 +253,14 @@ def records(statement: Select, timeline: bool = False) -> Iterator[list[dict[str
             record = _record(complaint, responses.get(complaint.id, Responses()))
             if timeline:
                 record["timeline"] = [
-                    {
-                        "kind": e.kind.value,
-                        "status": e.status.value,
-                        "at": _moment(e.created_at),
-                        "note": e.note,
-                        "agency_code": codes.get(e.agency_id) if e.agency_id else None,
-                    }
-                    for e in timelines.get(complaint.id, [])
+                    _timeline_entry(e, codes) for e in timelines.get(complaint.id, [])
                 ]
             batch.append(record)
         yield batch
 
 
-def _agency_codes(timelines: dict[int, list]) -> dict[int, str]:
+def _agency_codes(timelines: dict[int, list[PublicEvent]]) -> dict[int, str]:
+    """The codes of the agencies the timelines' events concern, in one query."""
     ids = {e.agency_id for events in timelines.values() for e in events if e.agency_id}
     if not ids:
         return {}
@@ -266,22 +269,13 @@ def _agency_codes(timelines: dict[int, list]) -> dict[int, str]:
 
 def csv_chunks(statement: Select) -> Iterator[str]:
     """The CSV, a batch at a time: a BOM (Excel then reads UTF-8), the header, the rows."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(NAMES)
-    yield "\ufeff" + out.getvalue()
-    for batch in records(statement):
-        out.seek(0)
-        out.truncate()
-        for record in batch:
-            writer.writerow(spreadsheet_safe(record[name]) for name in NAMES)
-        yield out.getvalue()
+    return exports.csv_chunks(NAMES, records(statement))
 
 
 def json_chunks(statement: Select, head: dict[str, Any], timeline: bool = False) -> Iterator[str]:
     """One JSON object, streamed: `head`'s keys, then "complaints" (an array), then "count"
     (known once the array is written)."""
-    opening = json.dumps(head, ensure_ascii=False, indent=1)
+    opening = json.dumps(head, ensure_ascii=False, indent=1)  # ends with "\n}": reopened here
     yield opening[:-2] + ',\n "complaints": ['
     count = 0
     for batch in records(statement, timeline):

@@ -17,7 +17,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.publishing.masking import mask_complaint
 from app.publishing.models import PublishedNote
-from app.publishing.queries import is_published, published
+from app.publishing.queries import is_published, noted_events, published
 
 
 def refresh(complaint: Complaint) -> bool:
@@ -26,7 +26,7 @@ def refresh(complaint: Complaint) -> bool:
     Never overwrites what is stored: a correction stays corrected, and a published text does
     not change under its readers. Returns whether anything was stored. Does not commit.
     """
-    events = [e for e in complaint.events if e.public and e.note]
+    events = noted_events(complaint)
     stored = set(
         db.session.scalars(
             select(PublishedNote.event_id).where(PublishedNote.complaint_id == complaint.id)

@@ -121,11 +121,23 @@ def _public_events(complaint: Complaint) -> list[ComplaintEvent]:
     return [e for e in complaint.events if e.public]
 
 
+def noted_events(complaint: Complaint) -> list[ComplaintEvent]:
+    """The public events whose note is published (masked): those from its first dispatch on.
+
+    Before it, verifier and reporter write to each other ("Question for the reporter", a
+    hold's reason, the reporter's answer or appeal: "the reporter reads this"), not to the
+    public; those steps stay on the public timeline, without their text.
+    """
+    events = _public_events(complaint)
+    first = next((i for i, e in enumerate(events) if e.kind is EventKind.DISPATCHED), None)
+    return [] if first is None else [e for e in events[first:] if e.note]
+
+
 def _fresh_mask(complaint: Complaint):
     return mask_complaint(
         complaint.title,
         complaint.description,
-        [(e.id, e.note) for e in _public_events(complaint) if e.note],
+        [(e.id, e.note) for e in noted_events(complaint)],
     )
 
 
@@ -170,7 +182,7 @@ def _stored_notes(complaint_ids: Sequence[int]) -> dict[int, dict[int, str]]:
 def _masked_notes(complaint: Complaint, stored: dict[int, str]) -> dict[int, str]:
     """Event id → masked note for every public event with a note: the stored one, or (not
     stored yet) masked now, never the original."""
-    wanted = [e for e in _public_events(complaint) if e.note]
+    wanted = noted_events(complaint)
     if any(e.id not in stored for e in wanted):
         fresh = _fresh_mask(complaint).notes
         return {e.id: stored.get(e.id, fresh[e.id]) for e in wanted}

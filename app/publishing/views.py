@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from app.accounts.models import Role
-from app.complaints.models import Complaint
+from app.complaints.models import Complaint, ComplaintEvent
 from app.db import utcnow
 from app.directory import queries as directory
 from app.directory.models import Agency, Category, Region
@@ -33,6 +33,7 @@ from app.publishing.operations import correct, refresh
 from app.publishing.queries import (
     PUBLISHED_STATUSES,
     is_published,
+    noted_events,
     public_description,
     public_notes,
     public_timeline,
@@ -51,6 +52,7 @@ from app.web.paging import pages_to_show, paginate
 PAGE_SIZE = 20
 SUPPORTED = "supported"  # the intake's session key: codes this browser supported (me too)
 CORRECTORS = (Role.VERIFIER, Role.ADMIN)
+NOTE_MAX = 10000  # characters of a corrected public note
 
 
 def _agencies_published() -> list[Agency]:
@@ -152,7 +154,7 @@ def correction(code: str) -> Response | str | tuple[str, int]:
         return render_error(
             409, _("This report is not published, so there is no published version to correct.")
         )
-    events = [e for e in complaint.events if e.public and e.note]
+    events = noted_events(complaint)
     form = CorrectionForm()
     if request.method == "GET":
         refresh(complaint)  # show what the public sees, stored
@@ -161,8 +163,7 @@ def correction(code: str) -> Response | str | tuple[str, int]:
         form.description.data = complaint.published_description
         form.version.data = complaint.version
         return _correction_page(complaint, form, events, public_notes(complaint))
-    notes = {e.id: str(clean_text(request.form.get(f"note-{e.id}") or "")) for e in events}
-    note_errors = {k for k, v in notes.items() if not v or len(v) > 10000}
+    notes, note_errors = _submitted_notes(events)
     valid = form.validate_on_submit()
     if not valid or note_errors:
         return _correction_page(complaint, form, events, notes, note_errors), 422
@@ -188,10 +189,17 @@ def correction(code: str) -> Response | str | tuple[str, int]:
     return htmx_redirect(url) if is_htmx() else redirect(url, code=303)
 
 
+def _submitted_notes(events: list[ComplaintEvent]) -> tuple[dict[int, str], set[int]]:
+    """The corrected public notes as posted (`note-<event id>`, control characters dropped),
+    and the ids of those left empty or longer than `NOTE_MAX` characters."""
+    notes = {e.id: str(clean_text(request.form.get(f"note-{e.id}") or "")) for e in events}
+    return notes, {k for k, v in notes.items() if not v or len(v) > NOTE_MAX}
+
+
 def _correction_page(
     complaint: Complaint,
     form: CorrectionForm,
-    events: list,
+    events: list[ComplaintEvent],
     notes: dict[int, str],
     note_errors: set[int] | frozenset[int] = frozenset(),
 ) -> str:

@@ -1,14 +1,13 @@
 """The one definition of every scorecard download: CSV header, JSON keys, and the data
 dictionary (/rapor/kamus) are all read from these tables, so page and file cannot drift.
 
-Each column knows its name, its meaning and unit (lazy strings, translated when shown), and
-how to read its value from a row: a `queries.Ranked` (agencies), a `RegionRow` (regions) or
-a `queries.Month` (a monthly trend).
+Each column (`app.web.exports.Column`, as open data's) knows its name, its meaning and unit
+(lazy strings, translated when shown), and how to read its value from a row: a
+`queries.Ranked` (agencies), a `RegionRow` (regions) or a `queries.Month` (a monthly trend).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.directory.models import Region
 from app.scorecards.queries import Figures
+from app.web.exports import Column
 
 
 @dataclass
@@ -25,20 +25,17 @@ class RegionRow:
 
 
 @dataclass(frozen=True)
-class Column:
-    name: str
-    meaning: Any  # lazy strings: translated when shown
-    unit: Any
-    value: Callable[[Any], Any]
-
-
-@dataclass(frozen=True)
 class Table:
     key: str  # the id of its section on /rapor/kamus
     title: Any
     rows: Any  # what one row is
     files: tuple[str, ...]  # the download addresses, as shown on the dictionary page
     columns: tuple[Column, ...]
+
+    def __post_init__(self) -> None:
+        unread = [c.name for c in self.columns if c.value is None]
+        if unread:
+            raise ValueError(f"{self.key}: columns without a value: {unread}")
 
     @property
     def names(self) -> list[str]:

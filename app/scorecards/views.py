@@ -10,8 +10,6 @@ and /rapor/wilayah/<code>.csv, the monthly trend of one page (.json adds its fig
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable
@@ -32,7 +30,7 @@ from app.scorecards.columns import AGENCIES, MONTHS, REGIONS, TABLES, RegionRow,
 from app.scorecards.models import ALL
 from app.web.access import public
 from app.web.errors import json_error, render_error
-from app.web.exports import download, spreadsheet_safe
+from app.web.exports import csv_chunks, download
 from app.web.htmx import wants_fragment
 
 NAMES = AGENCIES.names  # the columns of /rapor.csv and /rapor.json (columns.py)
@@ -177,39 +175,33 @@ def _categories() -> list[Category]:
 @bp.get("/rapor")
 @public
 def index() -> Response:
+    """Every agency ranked, with the filters; htmx asking for a fragment (the province
+    changed) gets only that province's regency list."""
     filters = Filters.from_args(request.args)
+    regencies = _regencies(filters.province)
     if wants_fragment():  # htmx: the province changed, only the regency list is wanted
-        response = make_response(
-            render_template(
-                "scorecards/_regency.html", filters=filters, regencies=_regencies(filters.province)
-            )
-        )
+        body = render_template("scorecards/_regency.html", filters=filters, regencies=regencies)
     else:
-        response = make_response(
-            render_template(
-                "scorecards/index.html",
-                filters=filters,
-                rows=_ranking(filters),
-                provinces=_provinces(),
-                regencies=_regencies(filters.province),
-                categories=_categories(),
-                levels=queries.LEVELS,
-                today=queries.today(),
-            )
+        body = render_template(
+            "scorecards/index.html",
+            filters=filters,
+            rows=_ranking(filters),
+            provinces=_provinces(),
+            regencies=regencies,
+            categories=_categories(),
+            levels=queries.LEVELS,
+            today=queries.today(),
         )
+    response = make_response(body)
     response.vary.add("HX-Request")
     return response
 
 
 def _csv(table: Table, rows: Iterable[Any], name: str) -> Response:
-    """A download for spreadsheets: UTF-8 with a BOM, formulas neutralised, as an attachment."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.names)
-    for row in rows:
-        record = table.record(row)
-        writer.writerow(spreadsheet_safe(record[column]) for column in table.names)
-    return download("\ufeff" + out.getvalue(), "text/csv", name, "csv")
+    """A download for spreadsheets: UTF-8 with a BOM, formulas neutralised, as an attachment
+    (built whole: a scorecard is at most a few hundred rows)."""
+    body = "".join(csv_chunks(table.names, [map(table.record, rows)]))
+    return download(body, "text/csv", name, "csv")
 
 
 def _json(body: dict[str, Any], name: str) -> Response:
@@ -262,13 +254,16 @@ def _region_rows(args: Any) -> tuple[list[RegionRow], dict[str, str], list[str]]
     return rows, chosen, errors
 
 
+def _regions_file(chosen: dict[str, str]) -> str:
+    """The name of a regions download: rapor-wilayah, or rapor-wilayah-32 for one province's."""
+    return "rapor-wilayah" + (f"-{chosen['province']}" if "province" in chosen else "")
+
+
 @bp.get("/rapor/wilayah.csv")
 @public
 def regions_csv() -> Response:
     rows, chosen, _errors = _region_rows(request.args)
-    return _csv(
-        REGIONS, rows, "rapor-wilayah" + (f"-{chosen['province']}" if "province" in chosen else "")
-    )
+    return _csv(REGIONS, rows, _regions_file(chosen))
 
 
 @bp.get("/rapor/wilayah.json")
@@ -280,7 +275,7 @@ def regions_json() -> Response:
         "errors": errors,
         "regions": [REGIONS.record(row) for row in rows],
     }
-    return _json(body, "rapor-wilayah" + (f"-{chosen['province']}" if "province" in chosen else ""))
+    return _json(body, _regions_file(chosen))
 
 
 @bp.get("/rapor/kamus")

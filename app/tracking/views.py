@@ -93,10 +93,14 @@ def _unlocked(complaint: Complaint) -> bool:
 
 
 @bp.get("/lacak/<code>")
+@secret_guesses(methods=["GET"])
 @public
 def status(code: str) -> Response:
+    """The tracking page. An unknown code counts as a guess, as on the API: nobody walks
+    through codes to learn which reports exist and what happened to them."""
     complaint = by_code(code)
     if complaint is None:
+        failed()
         abort(404)
     return _status_page(complaint)
 

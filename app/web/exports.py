@@ -1,8 +1,13 @@
-"""What every CSV download shares (the inbox export, open data, scorecards)."""
+"""What every download shares (the inbox export, open data, scorecards): the columns their
+data dictionaries describe, CSV for spreadsheets, and the attachment itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, stream_with_context
 
@@ -10,6 +15,19 @@ from app.complaints.deadlines import local_date
 from app.db import utcnow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a download, as its data dictionary shows it: the name (the CSV header,
+    the JSON key), its meaning and its unit or format (lazy strings: translated when shown).
+    `value` reads it from a row, for tables that build their records from their columns
+    (app/scorecards/columns.py); open data builds its records itself."""
+
+    name: str
+    meaning: Any
+    unit: Any
+    value: Callable[[Any], Any] | None = None
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -29,3 +47,20 @@ def download(body: str | Iterable[str], mimetype: str, name: str, extension: str
     filename = f"suara-warga-{name}-{local_date(utcnow()).isoformat()}.{extension}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def csv_chunks(
+    names: Sequence[str], batches: Iterable[Iterable[Mapping[str, Any]]]
+) -> Iterator[str]:
+    """A CSV for spreadsheets, a batch of records at a time: a BOM (Excel then reads UTF-8)
+    and the header `names` first, then each batch's rows, every cell `spreadsheet_safe`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(names)
+    yield "\ufeff" + out.getvalue()
+    for batch in batches:
+        out.seek(0)
+        out.truncate()
+        for record in batch:
+            writer.writerow(spreadsheet_safe(record[name]) for name in names)
+        yield out.getvalue()

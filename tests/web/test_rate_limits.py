@@ -252,3 +252,25 @@ def test_proxy_count_takes_the_address_the_proxy_saw(app, monkeypatch):
     headers = {"X-Forwarded-For": f"10.9.9.9, {ADDRESS}"}
     with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         assert client_key() == keyed_hash("client", ADDRESS)
+
+
+def test_walking_tracking_pages_by_code_is_limited(client, make_complaint, limits):
+    """GET /lacak/<code> for codes that do not exist counts like a wrong secret: nobody
+    scans codes to learn which reports exist. Known codes never count."""
+    limits(SECRET_PER_CLIENT="3 per hour")
+    code, _secret = make_complaint()
+    for _ in range(5):
+        assert (
+            client.get(f"/lacak/{code}", environ_base={"REMOTE_ADDR": ADDRESS}).status_code == 200
+        )
+    for guess in ("AAAA-AAAA", "AAAA-AAAB", "AAAA-AAAC"):
+        missing = client.get(f"/lacak/{guess}", environ_base={"REMOTE_ADDR": ADDRESS})
+        assert missing.status_code == 404
+    blocked = client.get("/lacak/AAAA-AAAD", environ_base={"REMOTE_ADDR": ADDRESS})
+    assert blocked.status_code == 429
+    assert_retry_after(blocked)
+    # The allowance is shared with the API; another client is not affected.
+    assert api_status(client, "AAAA-AAAE", None).status_code == 429
+    assert (
+        client.get(f"/lacak/{code}", environ_base={"REMOTE_ADDR": "192.0.2.99"}).status_code == 200
+    )
