@@ -212,8 +212,9 @@ def sign_in_as(app, db):
 
 @pytest.fixture
 def publish(app, db):
-    """publish(code, *then): dispatch to Kota Bandung (published unless confidential), then
-    take each (Action, Actor, reason) step."""
+    """publish(code, *then, agency="PEMKOT3273"): a verifier dispatches the report to the
+    agency (Kota Bandung unless another code is given; then it is published unless
+    confidential), then each (Action, Actor, reason) step is taken."""
     from sqlalchemy import select
 
     from app.complaints.lifecycle import Action as _Action
@@ -222,11 +223,11 @@ def publish(app, db):
     from app.directory.models import Agency
     from app.tracking.queries import by_code
 
-    def run(code: str, *steps: tuple) -> None:
+    def run(code: str, *steps: tuple, agency: str = "PEMKOT3273") -> None:
         with app.app_context():
             complaint = by_code(code)
-            agency = _db.session.scalar(select(Agency).where(Agency.region_code == "32.73"))
-            act(complaint, _Action.DISPATCH, _Actor.VERIFIER, agency=agency)
+            to = _db.session.scalar(select(Agency).where(Agency.code == agency))
+            act(complaint, _Action.DISPATCH, _Actor.VERIFIER, agency=to)
             for action, actor, reason in steps:
                 act(complaint, action, actor, reason=reason)
             _db.session.commit()

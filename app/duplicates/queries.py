@@ -7,7 +7,7 @@ only ever see published complaints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -105,22 +105,26 @@ def _ranked(
         return []
     threshold = min_score()
     scored: list[tuple[float, int]] = []
+    candidates: Iterable[tuple[int, list[str], str]]
     if published_only:
         # Anyone may ask: score against the published, masked text, never the stored words of
         # the original, or a guess in a token's place scores higher when it is the hidden
         # name or street, and the check un-masks it.
-        for complaint in db.session.scalars(select(Complaint).where(Complaint.id.in_(ids))):
-            masked = features(f"{public_title(complaint)}\n{public_description(complaint)}")
-            value = score(tokens, region_code, masked, complaint.region_code)
-            if value >= threshold:
-                scored.append((value, complaint.id))
+        candidates = (
+            (c.id, features(f"{public_title(c)}\n{public_description(c)}"), c.region_code)
+            for c in db.session.scalars(select(Complaint).where(Complaint.id.in_(ids)))
+        )
     else:
-        for row in db.session.scalars(
-            select(DuplicateSignature).where(DuplicateSignature.complaint_id.in_(ids))
-        ):
-            value = score(tokens, region_code, row.tokens.split(), row.region_code)
-            if value >= threshold:
-                scored.append((value, row.complaint_id))
+        candidates = (
+            (row.complaint_id, row.tokens.split(), row.region_code)
+            for row in db.session.scalars(
+                select(DuplicateSignature).where(DuplicateSignature.complaint_id.in_(ids))
+            )
+        )
+    for complaint_id, words, place in candidates:
+        value = score(tokens, region_code, words, place)
+        if value >= threshold:
+            scored.append((value, complaint_id))
     scored.sort(key=lambda pair: (-pair[0], -pair[1]))  # best first, then the newest
     scored = scored[:limit]
     complaints = {

@@ -50,7 +50,6 @@ from app.web.htmx import render_page_or_fragment
 
 DRAFT = "draft"
 RECEIPT = "receipt"
-SUPPORTED = "supported"  # tracking codes this browser session has supported (me too)
 SUPPORT_OUTCOME = "support_outcome"  # for the confirmation: counted before? draft dropped?
 SIMILAR_SHOWN = 3
 API_FIELDS = (
@@ -160,17 +159,20 @@ def support(code: str) -> Response | str:
 
     Counts once per person or device (`app.duplicates.supporters`): a reload, a second click
     or a new browser session does not count again. A draft is discarded with its files. The
-    GET shows the confirmation, only to whoever supported.
+    GET shows the confirmation, only to whoever supported (that person or device).
     """
     complaint = published_by_code(code)
     if complaint is None:
         abort(404)
-    supported = session.get(SUPPORTED, [])
     code = complaint.tracking_code
     if request.method == "GET":
-        if code not in supported:
+        if not supporters.has_supported(complaint, supporters.current_supporter(create=False)):
             abort(404)
-        outcome = session.pop(SUPPORT_OUTCOME, None) or {}
+        # What the POST found, for this report (a reload says the same); else, coming back
+        # later, the support was counted before.
+        outcome = session.get(SUPPORT_OUTCOME) or {}
+        if outcome.get("code") != code:
+            outcome = {"already": True}
         return render_template(
             "intake/supported.html",
             complaint=complaint,
@@ -180,14 +182,13 @@ def support(code: str) -> Response | str:
     outcome = supporters.support_once(complaint, supporters.current_supporter(create=True))
     if outcome is supporters.Support.UNPUBLISHED:  # no longer published since it was shown
         abort(404)
-    if code not in supported:
-        session[SUPPORTED] = [*supported[-19:], code]
     draft = _current_draft()
     if draft is not None:
         discard_draft(draft)
     db.session.commit()
     session.pop(DRAFT, None)
     session[SUPPORT_OUTCOME] = {
+        "code": code,
         "already": outcome is supporters.Support.ALREADY,
         "draft": draft is not None,
     }

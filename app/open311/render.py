@@ -9,12 +9,13 @@ text; characters XML 1.0 cannot carry at all are dropped first.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from flask import Response
+
+from app.web.exports import xml_text
 
 FORMATS = {"json": "application/json", "xml": "text/xml"}
 SINGULAR = {
@@ -24,17 +25,6 @@ SINGULAR = {
     "values": "value",
     "errors": "error",
 }
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(value: Any) -> str | None:
-    """`value` as XML text: booleans as the spec writes them, characters XML 1.0 cannot carry
-    dropped (also for the Atom feed)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _NOT_XML.sub("", str(value))
 
 
 def _add(parent: ET.Element, tag: str, value: Any) -> None:

@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 from app.complaints.models import Complaint
 from app.db import aware, utcnow
 from app.extensions import db
-from app.open311.render import xml_text
 from app.publishing.queries import public_description, public_title
+from app.web.exports import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50  # a feed reader asks often; the newest are what it needs

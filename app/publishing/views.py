@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -50,7 +49,6 @@ from app.web.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from app.web.paging import pages_to_show, paginate
 
 PAGE_SIZE = 20
-SUPPORTED = "supported"  # the intake's session key: codes this browser supported (me too)
 CORRECTORS = (Role.VERIFIER, Role.ADMIN)
 NOTE_MAX = 10000  # characters of a corrected public note
 
@@ -139,8 +137,7 @@ def detail(code: str) -> str:
         timeline=timeline,
         agencies=event_agencies([e for e in complaint.events if e.public]),
         tokens=tokens_in(title, description, *(e.note for e in timeline)),
-        supported=complaint.tracking_code in session.get(SUPPORTED, [])
-        or supporters.has_supported(complaint, supporters.current_supporter(create=False)),
+        supported=supporters.has_supported(complaint, supporters.current_supporter(create=False)),
     )
 
 

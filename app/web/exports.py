@@ -1,10 +1,11 @@
 """What every download shares (the inbox export, open data, scorecards): the columns their
-data dictionaries describe, CSV for spreadsheets, and the attachment itself."""
+data dictionaries describe, CSV for spreadsheets, the attachment itself, and text fit for XML."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,3 +65,16 @@ def csv_chunks(
         for record in batch:
             writer.writerow(spreadsheet_safe(record[name]) for name in names)
         yield out.getvalue()
+
+
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: object) -> str | None:
+    """`value` as XML text (Open311's XML, the Atom feed): booleans as Open311 writes them,
+    characters XML 1.0 cannot carry dropped."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _NOT_XML.sub("", str(value))

@@ -145,3 +145,18 @@ def test_production_names_the_cookie_for_https_only(app):
 
     assert Production.SUPPORT_COOKIE_NAME.startswith("__Host-")
     assert Production.SESSION_COOKIE_SECURE is True
+
+
+def test_reloading_the_confirmation_says_the_same(app, client, make_complaint, publish):
+    code, _ = make_complaint()
+    publish(code)
+    client.set_cookie("lang", "en")
+    support(client, code)
+    for _ in range(2):  # the redirect's GET, then a reload
+        page = client.get(f"/lapor/dukung/{code}").get_data(as_text=True)
+        assert "Thank you: your support was added" in page
+    support(client, code)
+    for _ in range(2):
+        page = client.get(f"/lapor/dukung/{code}").get_data(as_text=True)
+        assert "You support this report already" in page
+    assert count(app, code) == 2

@@ -7,11 +7,8 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
 
-from app.complaints.lifecycle import Action, Actor, act
-from app.directory.models import Agency
-from app.extensions import db
+from app.complaints.lifecycle import Action, Actor
 from app.publishing import opendata
 from tests.helpers import statements
 from tests.publishing.conftest import db_complaint
@@ -45,13 +42,6 @@ def codes_in_json(client, query: str = "") -> set[str]:
     data = body(response)
     assert data["count"] == len(data["complaints"])
     return {c["tracking_code"] for c in data["complaints"]}
-
-
-def dispatch(app, code: str, agency_code: str) -> None:
-    with app.app_context():
-        agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
-        act(db_complaint(code), Action.DISPATCH, Actor.VERIFIER, agency=agency)
-        db.session.commit()
 
 
 def test_downloads_hold_published_masked_reports_only(app, client, make_complaint, publish):
@@ -152,7 +142,7 @@ def test_filters_work_as_on_the_list(app, client, make_complaint, publish):
     started, _ = make_complaint(title="Sekolah tanpa guru", category="education")
     publish(started, (Action.START, Actor.OFFICER, None))
     jakarta, _ = make_complaint(title="Trotoar rusak di Gambir", region_code="31.71")
-    dispatch(app, jakarta, "KEMENPU")
+    publish(jakarta, agency="KEMENPU")
     with app.app_context():
         bandung_agency = db_complaint(bandung).agency.code
 

@@ -14,33 +14,12 @@ from sqlalchemy import select
 from app.accounts.models import Role
 from app.complaints.lifecycle import Action, Actor, act
 from app.complaints.models import ComplaintEvent, EventKind
-from app.directory.models import Agency
 from app.extensions import db
 from tests.conftest import csrf_token
 from tests.publishing.conftest import db_complaint
 from tests.publishing.test_masking import correction_form
 
 pytestmark = pytest.mark.db
-
-
-def agency(code: str) -> Agency:
-    return db.session.scalar(select(Agency).where(Agency.code == code))
-
-
-@pytest.fixture
-def dispatch(app, db):
-    """dispatch(code, agency_code, *steps): a verifier sends the report to the agency (it is
-    then published unless confidential), then each (Action, Actor, reason) step."""
-
-    def run(code: str, agency_code: str, *steps: tuple[Action, Actor, str | None]) -> None:
-        with app.app_context():
-            complaint = db_complaint(code)
-            act(complaint, Action.DISPATCH, Actor.VERIFIER, agency=agency(agency_code))
-            for action, actor, reason in steps:
-                act(complaint, action, actor, reason=reason)
-            db.session.commit()
-
-    return run
 
 
 def codes_on(client, url: str) -> set[str]:
@@ -51,7 +30,7 @@ def codes_on(client, url: str) -> set[str]:
 
 
 @pytest.fixture
-def reports(make_complaint, dispatch):
+def reports(make_complaint, publish):
     """Three published reports that differ in every filter, one received (not yet published)
     and one confidential, which no filter may ever show."""
     bandung, _ = make_complaint(
@@ -60,25 +39,25 @@ def reports(make_complaint, dispatch):
         region_code="32.73.02",
         category="roads",
     )
-    dispatch(bandung, "PEMKOT3273")
+    publish(bandung)
     jakarta, _ = make_complaint(
         title="Air PDAM mati tiga hari",
         description="Air tidak mengalir sejak Senin, warga membeli air galon.",
         region_code="31.71",
         category="water",
     )
-    dispatch(jakarta, "PEMKOT3171", (Action.START, Actor.OFFICER, None))
+    publish(jakarta, (Action.START, Actor.OFFICER, None), agency="PEMKOT3171")
     kabupaten, _ = make_complaint(
         title="Puskesmas tutup siang hari",
         description="Puskesmas sudah tutup jam sebelas, antrean pasien dipulangkan.",
         region_code="32.04",
         category="health",
     )
-    dispatch(
+    publish(
         kabupaten,
-        "PEMKAB3204",
         (Action.START, Actor.OFFICER, None),
         (Action.RESOLVE, Actor.OFFICER, "Jam buka sudah dikembalikan ke jam empat sore."),
+        agency="PEMKAB3204",
     )
     received, _ = make_complaint(
         title="Trotoar retak lagi di Coblong", region_code="32.73.02", category="roads"
@@ -89,7 +68,7 @@ def reports(make_complaint, dispatch):
         category="roads",
         privacy="confidential",
     )
-    dispatch(confidential, "PEMKOT3273")
+    publish(confidential)
     return {
         "bandung": bandung,
         "jakarta": jakarta,
@@ -255,7 +234,7 @@ def test_special_characters_in_a_search_match_literally(client, reports):
 # --- only published reports have a public page ---------------------------------------------------
 
 
-def test_unpublished_reports_have_no_public_page(app, client, make_complaint, dispatch):
+def test_unpublished_reports_have_no_public_page(app, client, make_complaint, publish):
     received, _ = make_complaint(title="Masih diterima")
     archived, _ = make_complaint(title="Diarsipkan")
     flagged, _ = make_complaint(title="Ditandai")
@@ -263,7 +242,7 @@ def test_unpublished_reports_have_no_public_page(app, client, make_complaint, di
     earlier, _ = make_complaint(title="Laporan lebih dulu")
     merged, _ = make_complaint(title="Digabung")
     confidential, _ = make_complaint(title="Rahasia", privacy="confidential")
-    dispatch(confidential, "PEMKOT3273")
+    publish(confidential)
     with app.app_context():
         act(db_complaint(archived), Action.ARCHIVE, Actor.VERIFIER, reason="Bukan pengaduan")
         act(db_complaint(flagged), Action.FLAG, Actor.VERIFIER, reason="Kata kasar")
@@ -292,7 +271,7 @@ def test_a_published_code_works_in_lower_case(client, reports):
 
 
 def test_the_agency_response_is_masked_and_no_staff_member_is_named(
-    app, client, make_complaint, dispatch
+    app, client, make_complaint, publish
 ):
     from app.accounts.operations import create_user
 
@@ -301,7 +280,7 @@ def test_the_agency_response_is_masked_and_no_staff_member_is_named(
         title="Lampu jalan mati",
         description="Lampu jalan mati sebulan, gelap sekali malam hari.",
     )
-    dispatch(code, "PEMKOT3273")
+    publish(code)
     with app.app_context():
         officer = create_user(
             "petugas.x@example.go.id", "Wahyu Kurniawan", Role.OFFICER, "PEMKOT3273", None, None
