@@ -69,6 +69,39 @@ TOKEN_TITLES = {
 }
 
 
+# lokal-id masks a street once a house number, block or RT/RW pins it to a house, and "Jl./Gg.
+# Mawar 5"; it leaves "Gang Mawar 3" and "Jalan Kenanga 12" readable, rightly for a complaint
+# ("the hole on Jalan Kenanga 12" says where the problem is). Where the text says someone lives
+# there ("tinggal di", "rumah saya di", "alamat:"), the street is a person's address and is
+# masked too: the street word and its name (capitalised words, or one word in lower-case
+# text), with a house number if one follows.
+_DWELLING = (
+    r"tinggal|bertempat\s+tinggal|berdomisili|domisili(?:nya)?|beralamat|"
+    r"alamat(?:nya|\s+saya|\s+kami|\s+rumah(?:nya)?)?|"
+    r"rumah(?:nya|ku|\s+(?:saya|kami|beliau|korban|pelapor|ibu|bapak|orang\s+tua\s+saya))?|"
+    r"kediaman(?:nya)?|kos(?:an|t)?(?:nya|\s+saya)?|kontrakan(?:nya|\s+saya)?|"
+    r"rumah\s+(?:(?:pak|bu|bapak|ibu|mbak|mas|kak|adik|nenek|kakek)\s+)?\[NAME_\d+\]"
+)
+_STREET_WORD = r"jalan|jln?\.?|gang|gg\.?|lorong|lr\.?|dusun|dsn\.?|kampung|kp\.?"
+_LIVES_ON = re.compile(
+    rf"(?i:\b(?:{_DWELLING})\s*(?:di|:)\s+)"
+    rf"(?P<street>(?i:{_STREET_WORD})\s+"
+    r"(?:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}|[a-z][\w'-]*)"
+    r"(?:\s+(?i:no\.?|nomor)?\s*\d{1,4}[A-Za-z]?\b"
+    r"(?!\s*(?i:tahun|bulan|minggu|hari|jam|km|meter|m)\b)|\s+[IVX]{1,4}\b)?)"
+)
+
+
+def _mask_dwellings(text: str, masker: lokal.Samaran) -> str:
+    return _LIVES_ON.sub(
+        lambda m: (
+            m.group(0)[: m.start("street") - m.start()]
+            + masker.placeholder("ADDRESS", m.group("street"))
+        ),
+        text,
+    )
+
+
 def new_masker() -> lokal.Samaran:
     """A fresh Samaran with the deployment's allow list (PUBLISH_MASK_ALLOW: values never
     masked, e.g. a public hotline or an official's title)."""
@@ -78,7 +111,8 @@ def new_masker() -> lokal.Samaran:
 
 def mask(text: str, masker: lokal.Samaran | None = None) -> str:
     """`text` with personal data replaced by tokens."""
-    return (masker or new_masker()).mask(text).text
+    masker = masker or new_masker()
+    return _mask_dwellings(masker.mask(text).text, masker)
 
 
 @dataclass

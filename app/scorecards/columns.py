@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.directory.models import Region
-from app.scorecards.queries import Figures
+from app.scorecards.queries import MIN_RATINGS, Figures
 from app.web.exports import Column
 
 
@@ -97,7 +97,11 @@ def _figure_columns(held: Any, in_progress: Any, overdue: Any) -> tuple[Column, 
         ),
         Column(
             "average_satisfaction",
-            _l("Average rating reporters gave when confirming a resolution."),
+            _l(
+                "Average rating reporters gave when confirming a resolution; empty below "
+                "%(min)s ratings, so that no one's rating can be worked out.",
+                min=MIN_RATINGS,
+            ),
             _l("1 to 5"),
             lambda r: _rounded(r.figures.satisfaction, 2),
         ),

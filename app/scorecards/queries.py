@@ -28,6 +28,10 @@ LEVELS = {
     "regency": (_l("Regency and city governments"), (AgencyKind.REGENCY,)),
 }
 TREND_MONTHS = 12
+# An average of fewer ratings than this is not published: with one or two, an agency that knows
+# who reported could work out how that person rated it, and reporters must be free to rate
+# honestly. The number of ratings is still shown.
+MIN_RATINGS = 5
 ACTIVE_VALUES = [s.value for s in rules.ACTIVE]
 
 
@@ -83,7 +87,15 @@ class Figures:
 
     @property
     def satisfaction(self) -> float | None:
-        return self.rating_sum / self.rating_count if self.rating_count else None
+        """The average rating, or None below MIN_RATINGS ratings."""
+        if self.rating_count < MIN_RATINGS:
+            return None
+        return self.rating_sum / self.rating_count
+
+    @property
+    def satisfaction_withheld(self) -> bool:
+        """Some ratings exist, too few to publish their average."""
+        return 0 < self.rating_count < MIN_RATINGS
 
 
 def _figures(scope: str, category: str, keys: list[str] | None) -> dict[str, Figures]:

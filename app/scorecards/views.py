@@ -28,6 +28,7 @@ from app.extensions import db
 from app.scorecards import bp, charts, queries
 from app.scorecards.columns import AGENCIES, MONTHS, REGIONS, TABLES, RegionRow, Table
 from app.scorecards.models import ALL
+from app.scorecards.queries import MIN_RATINGS
 from app.web.access import public
 from app.web.errors import json_error, render_error
 from app.web.exports import csv_chunks, download
@@ -428,3 +429,4 @@ bp.add_app_template_filter(whole, "sc_int")
 bp.add_app_template_filter(number, "scorecard_number")
 bp.add_app_template_filter(share, "scorecard_share")
 bp.add_app_template_global(ALL, "SCORECARD_ALL")
+bp.add_app_template_global(MIN_RATINGS, "SCORECARD_MIN_RATINGS")

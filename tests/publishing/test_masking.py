@@ -58,6 +58,48 @@ def test_published_title_description_and_notes_are_masked(
     assert value not in listing
 
 
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Bu Siti yang tinggal di Gang Mawar 3 sakit.", "Gang Mawar 3"),
+        ("rumah saya di gang mawar 3 kebanjiran", "gang mawar 3"),
+        ("Rumah pak Budi di Gang Mawar III roboh.", "Gang Mawar III"),
+        ("Alamat: Jalan Kenanga 12, Bandung.", "Jalan Kenanga 12"),
+        ("Dia tinggal di Gang Kelinci dekat pasar.", "Gang Kelinci"),
+        ("Kontrakan saya di Lorong Damai nomor 4 bocor.", "Lorong Damai nomor 4"),
+    ],
+)
+def test_a_street_someone_lives_on_is_masked_even_without_a_house_number(app, text, street):
+    with app.app_context():
+        masked = mask(text)
+    assert street not in masked and street.lower() not in masked.lower(), masked
+    assert "[ADDRESS_1]" in masked, masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lubang besar di Jalan Kenanga 12 membahayakan pengendara.",
+        "Rumah sakit di Jalan Kenanga 12 menolak pasien BPJS.",
+        "Jalan Tol Cipularang KM 97 rusak parah.",
+    ],
+)
+def test_where_the_problem_is_stays_readable(app, text):
+    """A street without a house number, not said to be anyone's home, is where the service
+    failed: the public and the agency need it."""
+    with app.app_context():
+        assert mask(text) == text
+
+
+def test_a_home_street_keeps_one_token_and_years_are_not_house_numbers(app):
+    with app.app_context():
+        masked = mask(
+            "Saya tinggal di Gang Mawar 3 sejak lama; rumah saya di Gang Mawar 3 kebanjiran. "
+            "Ibu tinggal di Jalan Kenanga 5 tahun terakhir."
+        )
+    assert masked.count("[ADDRESS_1]") == 2 and "[ADDRESS_2] 5 tahun" in masked, masked
+
+
 def test_one_person_keeps_one_token_across_the_report(app, make_complaint, publish):
     code, _ = make_complaint(
         title="Pungli oleh petugas bernama Ahmad Hidayat",

@@ -33,7 +33,7 @@ BANDUNG = {
     "median_resolution_working_days": 4,
     "first_responses": 4,
     "answered_in_time_share": 0.75,
-    "average_satisfaction": 3.0,
+    "average_satisfaction": None,  # two ratings: too few to publish their average
     "ratings": 2,
 }
 
@@ -78,7 +78,7 @@ def test_region_downloads_have_the_figures_of_the_region_pages(app, dataset, cli
     assert row["received"] == "6" and row["overdue_now"] == "2"
     assert row["median_first_response_working_days"] == "3.5"
     assert row["answered_in_time_share"] == "0.75"
-    assert row["average_satisfaction"] == "3.0"
+    assert row["average_satisfaction"] == "" and row["ratings"] == "2"
 
     # The province page shows the same numbers in its regencies table.
     cells = re.search(r"Kota Bandung</a></th>(.*?)</tr>", html).group(1)
@@ -376,3 +376,19 @@ def test_a_confidential_reports_words_are_in_no_scorecard_download(app, dataset,
 def test_an_unknown_regency_says_what_is_shown_instead(db, client, query, says):
     client.set_cookie("lang", "en")
     assert says in client.get(f"/rapor?{query}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/rapor", "/rapor/wilayah/32", "/rapor/instansi/PEMKOT3273"])
+def test_no_two_links_share_a_name_but_not_a_place(app, dataset, client, path):  # noqa: F811
+    """A screen reader's list of links shows names out of context: "CSV" twice, for two
+    different files, would not say which is which."""
+    with at(14):
+        client.set_cookie("lang", "en")
+        html = client.get(path).get_data(as_text=True)
+    places: dict[str, set[str]] = {}
+    for href, inner in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html, re.S):
+        name = " ".join(re.sub(r"<[^>]+>", "", inner).split())
+        places.setdefault(name, set()).add(href)
+    assert any(name.startswith("CSV (") for name in places), places
+    shared = {name: hrefs for name, hrefs in places.items() if len(hrefs) > 1}
+    assert not shared, shared

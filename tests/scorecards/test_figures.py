@@ -113,7 +113,8 @@ def test_agency_figures(app, dataset):
     assert figures.median_resolution == 4  # odd count
     assert (figures.in_time, figures.responded) == (3, 4)  # B was late
     assert figures.in_time_share == 0.75
-    assert figures.satisfaction == 3.0  # (4 + 2) / 2: the confidential B's rating counts
+    assert (figures.rating_sum, figures.rating_count) == (6, 2)  # the confidential B's counts
+    assert figures.satisfaction is None and figures.satisfaction_withheld  # fewer than 5
 
 
 def test_region_roll_up(app, dataset):
@@ -126,7 +127,8 @@ def test_region_roll_up(app, dataset):
         assert figures.in_progress == 3  # D, F, E
         assert figures.overdue == 2  # D, and E waiting for verification since Thu 6
         assert figures.median_first == 3.5
-        assert figures.satisfaction == 3.0
+        assert (figures.rating_sum, figures.rating_count) == (6, 2)
+        assert figures.satisfaction is None
     assert other.received == 0 and other.overdue == 0
 
 
@@ -214,7 +216,7 @@ def test_ranking_page_and_downloads(app, dataset, client):
         assert bandung["median_first_response_working_days"] == "3.5"
         assert bandung["median_resolution_working_days"] == "4.0"
         assert bandung["answered_in_time_share"] == "0.75"
-        assert bandung["average_satisfaction"] == "3.0"
+        assert bandung["average_satisfaction"] == "" and bandung["ratings"] == "2"
         assert bandung["rank"] == "1"
 
         body = json.loads(client.get("/rapor.json?category=roads").get_data(as_text=True))
@@ -222,6 +224,30 @@ def test_ranking_page_and_downloads(app, dataset, client):
         assert record["received"] == 5 and record["ratings"] == 2
         assert record["median_first_response_working_days"] == 3.5
         assert body["filters"] == {"category": "roads"} and body["errors"] == []
+
+
+def test_an_average_satisfaction_is_published_from_five_ratings(app, dataset, client):
+    """Two ratings (4 and 2) are withheld; with three more (5, 5, 1) the average of all five
+    is shown: (4 + 2 + 5 + 5 + 1) / 5 = 3.4."""
+    with at(14):
+        client.set_cookie("lang", "en")
+        html = client.get("/rapor/instansi/PEMKOT3273").get_data(as_text=True)
+        assert "Not shown until there are 5 ratings" in html and "(2 ratings)" in html
+    for rating in (5, 5, 1):
+        complaint_id = _file(app)
+        _step(app, complaint_id, 3, Action.DISPATCH)
+        _step(app, complaint_id, 4, Action.RESOLVE, reason="Sudah ditambal.")
+        _step(app, complaint_id, 5, Action.CONFIRM, rating=rating)
+    with at(14), app.app_context():
+        figures = queries.agency_figures(agency("PEMKOT3273"))
+        assert figures.rating_count == 5 and figures.satisfaction == 3.4
+        assert not figures.satisfaction_withheld
+    with at(14):
+        html = client.get("/rapor/instansi/PEMKOT3273").get_data(as_text=True)
+        rows = list(csv.DictReader(io.StringIO(client.get("/rapor.csv").text.lstrip("\ufeff"))))
+    assert "Not shown until" not in html and "3.4" in html and "(5 ratings)" in html
+    bandung = next(r for r in rows if r["agency_code"] == "PEMKOT3273")
+    assert bandung["average_satisfaction"] == "3.4" and bandung["ratings"] == "5"
 
 
 def test_agency_and_region_pages(app, dataset, client):
