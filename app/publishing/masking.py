@@ -109,10 +109,54 @@ def new_masker() -> lokal.Samaran:
     return lokal.Samaran(mode="placeholder", types=MASKED_TYPES, allow=allow)
 
 
+# A name right after the word for a public place is the place's name ("RSUP Dr. Sardjito",
+# "Jalan Jenderal Sudirman", "Puskesmas dr. Ahmad"), as is one right before it in English
+# ("Hasan Sadikin hospital"), not a private person's: it stays readable, as readers and the
+# agency need to know which hospital or street failed.
+_PLACE_BEFORE = re.compile(
+    r"\b(?i:RS[A-Z]{0,3}|Rumah\s+Sakit(?:\s+Umum)?(?:\s+(?:Daerah|Pusat))?|Puskesmas|Klinik|"
+    r"Universitas|Institut|Sekolah|SDN?|SMPN?|SMAN?|SMKN?|Bandara|Pelabuhan|Stasiun|Terminal|"
+    r"Stadion|Gedung|Masjid|Gereja|Museum|Taman|Lapangan|Jalan|Jln?|Yayasan)\.?(?:\s+\d+)?"
+    r"(?:\s+(?:Prof|Dr|dr|Drs|Ir|H|Hj|KH|Jend|Jenderal|Kol|Sultan|Raden|R)\.?)*\s+$"
+)
+_PLACE_AFTER = re.compile(
+    r"\s+(?i:hospital|clinic|health\s+cent(?:re|er)|school|university|airport|station|"
+    r"terminal|harbou?r|port|market|stadium|mosque|church|street|road|avenue)\b"
+)
+# lokal-id reads on after a cue such as "bernama" ("bernama Ahmad Hidayat meminta uang") so that
+# names written in lower case are caught. A name that starts with a capital ends before the
+# first lower-case word that is not part of a name ("bin", "van"...): "meminta uang" is the
+# complaint itself and stays readable.
+_NAME_PARTICLES = frozenset({"bin", "binti", "van", "der", "den", "de", "al", "el", "da", "von"})
+
+
+def _name_length(value: str) -> int:
+    words = list(re.finditer(r"\S+", value))
+    if not words or not words[0].group()[0].isupper():
+        return len(value)
+    for word in words[1:]:
+        if word.group()[0].islower() and word.group() not in _NAME_PARTICLES:
+            return len(value[: word.start()].rstrip())
+    return len(value)
+
+
 def mask(text: str, masker: lokal.Samaran | None = None) -> str:
     """`text` with personal data replaced by tokens."""
     masker = masker or new_masker()
-    return _mask_dwellings(masker.mask(text).text, masker)
+    out: list[str] = []
+    cursor = 0
+    for found in masker.scan(text):
+        end = found.end
+        if found.type == "NAME":
+            if _PLACE_BEFORE.search(text, max(0, found.start - 80), found.start) or (
+                _PLACE_AFTER.match(text, found.end)
+            ):
+                continue
+            end = found.start + _name_length(text[found.start : found.end])
+        out += [text[cursor : found.start], masker.placeholder(found.type, text[found.start : end])]
+        cursor = end
+    out.append(text[cursor:])
+    return _mask_dwellings("".join(out), masker)
 
 
 @dataclass

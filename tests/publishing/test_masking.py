@@ -91,6 +91,33 @@ def test_where_the_problem_is_stays_readable(app, text):
         assert mask(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Tagihan tambahan di RSUP Prof. Ngoerah", "Tagihan tambahan di RSUP Prof. Ngoerah"),
+        ("RSUP Dr. Sardjito menolak pasien BPJS.", "RSUP Dr. Sardjito menolak pasien BPJS."),
+        ("Puskesmas dr. Ahmad tutup siang.", "Puskesmas dr. Ahmad tutup siang."),
+        ("No interpreter at Hasan Sadikin hospital.", "No interpreter at Hasan Sadikin hospital."),
+        # the same name is a person's when no place word stands right before it
+        ("Di rumah sakit, Dr. Budi memarahi saya.", "Di rumah sakit, Dr. [NAME_1] memarahi saya."),
+        (
+            "Dokter di RSUD dr. Soetomo bernama Budi Santoso memarahi saya.",
+            "Dokter di RSUD dr. Soetomo bernama [NAME_1] memarahi saya.",
+        ),
+    ],
+)
+def test_a_place_named_after_a_person_stays_readable(app, text, masked):
+    with app.app_context():
+        assert mask(text) == masked
+
+
+def test_a_name_ends_where_the_complaint_goes_on(app):
+    """ "meminta uang" (asked for money) is what the complaint is about, not part of the name."""
+    with app.app_context():
+        masked = mask("Petugas bernama Ahmad Hidayat meminta uang. Lalu Ahmad Hidayat pergi.")
+    assert masked == "Petugas bernama [NAME_1] meminta uang. Lalu [NAME_1] pergi."
+
+
 def test_a_home_street_keeps_one_token_and_years_are_not_house_numbers(app):
     with app.app_context():
         masked = mask(
