@@ -122,6 +122,9 @@ class Config:
     # staff when idle; a week at most.
     CITIZEN_IDLE_MINUTES = _int("CITIZEN_IDLE_MINUTES", 60)
     CITIZEN_ABSOLUTE_HOURS = _int("CITIZEN_ABSOLUTE_HOURS", 24 * 7)
+    # `flask users purge` deletes a session this long after it ended or timed out (kept a while
+    # so someone can ask "was my account used last week?"), and every spent sign-in link.
+    SESSION_KEEP_DAYS = _int("SESSION_KEEP_DAYS", 30)
     # Passkeys (WebAuthn). The relying party id is the site's domain (no scheme or port);
     # browsers accept only a domain or "localhost", never an IP address such as 127.0.0.1.
     # Empty: taken from the request's host, and the origin from its URL — fine for the demo,

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from app.accounts import housekeeping
 from app.accounts.models import STAFF_ROLES, Organisation, Role, User
 from app.accounts.operations import (
     AccountError,
@@ -198,3 +199,11 @@ def recovery_codes(email: str) -> None:
     for code in made:
         click.echo(f"  {code}")
     click.echo("Each code works once. Every earlier recovery code of this account stopped working.")
+
+
+@users_cli.command("purge")
+def purge_command() -> None:
+    """Delete spent sign-in links, and sessions over for SESSION_KEEP_DAYS (run daily)."""
+    purged = housekeeping.purge()
+    db.session.commit()
+    click.echo(f"{purged.links} link(s) and {purged.sessions} session(s) deleted.")
