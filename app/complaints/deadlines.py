@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import lokal
 from flask import current_app
+
+from app import workdays
 
 
 def local_date(moment: datetime) -> date:
@@ -14,7 +15,7 @@ def local_date(moment: datetime) -> date:
 
 
 def add_working_days(start: date, days: int) -> date:
-    return lokal.add_working_days(start, days)
+    return workdays.add_working_days(start, days)
 
 
 def verification_due(received_at: datetime) -> date:
@@ -34,5 +35,7 @@ def working_days_left(due: date, today: date) -> int:
     0 means due today; -2 means two working days have passed since the deadline.
     """
     if due >= today:
-        return lokal.count_working_days(today, due) - (1 if lokal.is_working_day(today) else 0)
-    return -lokal.count_working_days(due, today) + (1 if lokal.is_working_day(due) else 0)
+        return workdays.count_working_days(today, due) - (
+            1 if workdays.is_working_day(today) else 0
+        )
+    return -workdays.count_working_days(due, today) + (1 if workdays.is_working_day(due) else 0)

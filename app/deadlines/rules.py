@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import lokal
 from sqlalchemy import ColumnElement, and_, or_
 
+from app import workdays
 from app.complaints.models import Complaint, Status
 
 # States whose clock runs against the agency or the verifier. needs_info is paused (the
@@ -34,7 +34,7 @@ ACTIVE = (
 def cutoff(today: date) -> date:
     """The latest working day on or before `today`; a `due_on` before it has been missed."""
     day = today
-    while not lokal.is_working_day(day):
+    while not workdays.is_working_day(day):
         day -= timedelta(days=1)
     return day
 
@@ -47,7 +47,7 @@ def working_days_late(due_on: date, today: date) -> int:
     """Working days after `due_on` up to and including `today` (0 when not late)."""
     if due_on >= today:
         return 0
-    return lokal.count_working_days(due_on + timedelta(days=1), today)
+    return workdays.count_working_days(due_on + timedelta(days=1), today)
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:

@@ -30,11 +30,11 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import lokal
 from flask import current_app
 from sqlalchemy import Connection, String, case, cast, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from app import workdays
 from app.complaints import deadlines
 from app.complaints.models import Complaint, ComplaintEvent, EventKind, Status
 from app.db import aware
@@ -82,7 +82,7 @@ def elapsed_working_days(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (0 when on the same day)."""
     if end <= start:
         return 0
-    return lokal.count_working_days(start + timedelta(days=1), end)
+    return workdays.count_working_days(start + timedelta(days=1), end)
 
 
 def region_keys(region_code: str) -> tuple[str, str]:
