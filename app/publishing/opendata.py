@@ -1,8 +1,8 @@
 """Open data: published complaints as CSV and JSON (/laporan.csv, /laporan.json).
 
 `COLUMNS` is the one definition of what a download holds: the CSV header, the JSON keys and
-the data dictionary (/laporan/kamus) are all read from it, so they cannot drift apart
-(`_record` builds each record in that order; tests/publishing/test_open_data.py checks it).
+the data dictionary (/laporan/kamus) and each record's values are all read from it, so they
+cannot drift apart.
 Everything comes from `published_complaints()` and the masked texts of
 app/publishing/queries.py; never a reporter, never a raw text or note.
 
@@ -47,26 +47,95 @@ MOMENT = _l("date and time, ISO 8601, UTC")
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
 
-# The CSV column order, the JSON keys, and the data dictionary.
+@dataclass(frozen=True)
+class Responses:
+    count: int = 0
+    first_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """What one record is read from: the complaint and its response figures."""
+
+    complaint: Complaint
+    responses: Responses
+
+
+def _moment(value: datetime | None) -> str | None:
+    return None if value is None else aware(value).isoformat(timespec="seconds")
+
+
+def _due_on(row: Row) -> str | None:
+    complaint = row.complaint
+    if complaint.due_on is None or complaint.status not in DUE_STATUSES:
+        return None
+    return complaint.due_on.isoformat()
+
+
+def _resolved_at(row: Row) -> str | None:
+    return _moment(row.responses.resolved_at) if row.complaint.status in DONE else None
+
+
+# The CSV column order, the JSON keys, the data dictionary, and how each value is read.
 COLUMNS: tuple[Column, ...] = (
-    Column("tracking_code", _l("The report's tracking code."), _l("text")),
-    Column("url", _l("The report's public page."), _l("web address")),
-    Column("received_at", _l("When the report was filed."), MOMENT),
+    Column(
+        "tracking_code",
+        _l("The report's tracking code."),
+        _l("text"),
+        lambda r: r.complaint.tracking_code,
+    ),
+    Column(
+        "url",
+        _l("The report's public page."),
+        _l("web address"),
+        lambda r: url_for("publishing.detail", code=r.complaint.tracking_code, _external=True),
+    ),
+    Column(
+        "received_at",
+        _l("When the report was filed."),
+        MOMENT,
+        lambda r: _moment(r.complaint.created_at),
+    ),
     Column(
         "type",
         _l("complaint, aspiration or information: what the reporter chose."),
         _l("code"),
+        lambda r: r.complaint.type.value,
     ),
-    Column("category_code", _l("The topic's code."), _l("code")),
-    Column("category_name", _l("The topic, in the language of the download."), _l("text")),
+    Column(
+        "category_code", _l("The topic's code."), _l("code"), lambda r: r.complaint.category_code
+    ),
+    Column(
+        "category_name",
+        _l("The topic, in the language of the download."),
+        _l("text"),
+        lambda r: r.complaint.category.name,
+    ),
     Column(
         "region_code",
         _l("The place's code (Kemendagri): province, regency/city or district."),
         _l("region code"),
+        lambda r: r.complaint.region_code,
     ),
-    Column("region_path", _l("The place with its parents, nearest first."), _l("text")),
-    Column("agency_code", _l("The code of the agency that holds the report now."), _l("code")),
-    Column("agency_name", _l("The name of the agency that holds the report now."), _l("text")),
+    Column(
+        "region_path",
+        _l("The place with its parents, nearest first."),
+        _l("text"),
+        lambda r: r.complaint.region.path,
+    ),
+    Column(
+        "agency_code",
+        _l("The code of the agency that holds the report now."),
+        _l("code"),
+        lambda r: r.complaint.agency.code if r.complaint.agency else None,
+    ),
+    Column(
+        "agency_name",
+        _l("The name of the agency that holds the report now."),
+        _l("text"),
+        lambda r: r.complaint.agency.name if r.complaint.agency else None,
+    ),
     Column(
         "status",
         _l(
@@ -74,8 +143,14 @@ COLUMNS: tuple[Column, ...] = (
             "report stands."
         ),
         _l("code"),
+        lambda r: r.complaint.status.value,
     ),
-    Column("status_title", _l("The status, in the language of the download."), _l("text")),
+    Column(
+        "status_title",
+        _l("The status, in the language of the download."),
+        _l("text"),
+        lambda r: str(r.complaint.status.title),
+    ),
     Column(
         "support_count",
         _l(
@@ -83,6 +158,7 @@ COLUMNS: tuple[Column, ...] = (
             "reporters of duplicates merged into it."
         ),
         _l("people"),
+        lambda r: r.complaint.support_count,
     ),
     Column(
         "due_on",
@@ -91,51 +167,78 @@ COLUMNS: tuple[Column, ...] = (
             "Indonesia time; empty once the report is resolved or closed."
         ),
         _l("date, ISO 8601"),
+        _due_on,
     ),
     Column(
         "responses",
         _l("Public responses and resolutions the agency gave on the report."),
         _l("responses"),
+        lambda r: r.responses.count,
     ),
     Column(
         "first_response_at",
         _l("When an agency first responded or resolved it; empty if none has yet."),
         MOMENT,
+        lambda r: _moment(r.responses.first_at),
     ),
     Column(
         "resolved_at",
         _l("When it was last marked resolved; empty unless it is resolved or closed now."),
         MOMENT,
+        _resolved_at,
     ),
     Column(
         "title",
         _l("The published title, with personal data replaced by tokens such as [PHONE_1]."),
         _l("text"),
+        lambda r: public_title(r.complaint),
     ),
     Column(
         "description",
         _l("The published description, with personal data replaced by tokens."),
         _l("text"),
+        lambda r: public_description(r.complaint),
     ),
 )
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
+
+@dataclass(frozen=True)
+class Step:
+    """What one timeline entry is read from: a masked public event and its agency's code."""
+
+    event: PublicEvent
+    agency_code: str | None
+
+
 # include=timeline (JSON only): each complaint gets "timeline", a list of these.
 TIMELINE_COLUMNS: tuple[Column, ...] = (
-    Column("kind", _l("What happened, e.g. dispatched, responded, resolved."), _l("code")),
-    Column("status", _l("The report's status after it."), _l("code")),
-    Column("at", _l("When it happened."), MOMENT),
+    Column(
+        "kind",
+        _l("What happened, e.g. dispatched, responded, resolved."),
+        _l("code"),
+        lambda step: step.event.kind.value,
+    ),
+    Column(
+        "status",
+        _l("The report's status after it."),
+        _l("code"),
+        lambda step: step.event.status.value,
+    ),
+    Column("at", _l("When it happened."), MOMENT, lambda step: _moment(step.event.created_at)),
     Column(
         "note",
         _l("The public note, with personal data replaced by tokens; null when none."),
         _l("text"),
+        lambda step: step.event.note,
     ),
-    Column("agency_code", _l("The agency it concerned, if any."), _l("code")),
+    Column(
+        "agency_code",
+        _l("The agency it concerned, if any."),
+        _l("code"),
+        lambda step: step.agency_code,
+    ),
 )
-
-
-def _moment(value: datetime | None) -> str | None:
-    return None if value is None else aware(value).isoformat(timespec="seconds")
 
 
 def batches(statement: Select, size: int = BATCH) -> Iterator[list[Complaint]]:
@@ -161,13 +264,6 @@ def batches(statement: Select, size: int = BATCH) -> Iterator[list[Complaint]]:
         if len(rows) < size:
             return
         last = (rows[-1].created_at, rows[-1].id)
-
-
-@dataclass(frozen=True)
-class Responses:
-    count: int = 0
-    first_at: datetime | None = None
-    resolved_at: datetime | None = None
 
 
 def _responses(ids: Sequence[int]) -> dict[int, Responses]:
@@ -201,42 +297,14 @@ def _responses(ids: Sequence[int]) -> dict[int, Responses]:
 
 
 def _record(complaint: Complaint, responses: Responses) -> dict[str, Any]:
-    agency = complaint.agency
-    return {
-        "tracking_code": complaint.tracking_code,
-        "url": url_for("publishing.detail", code=complaint.tracking_code, _external=True),
-        "received_at": _moment(complaint.created_at),
-        "type": complaint.type.value,
-        "category_code": complaint.category_code,
-        "category_name": complaint.category.name,
-        "region_code": complaint.region_code,
-        "region_path": complaint.region.path,
-        "agency_code": agency.code if agency else None,
-        "agency_name": agency.name if agency else None,
-        "status": complaint.status.value,
-        "status_title": str(complaint.status.title),
-        "support_count": complaint.support_count,
-        "due_on": complaint.due_on.isoformat()
-        if complaint.due_on and complaint.status in DUE_STATUSES
-        else None,
-        "responses": responses.count,
-        "first_response_at": _moment(responses.first_at),
-        "resolved_at": _moment(responses.resolved_at) if complaint.status in DONE else None,
-        "title": public_title(complaint),
-        "description": public_description(complaint),
-    }
+    row = Row(complaint, responses)
+    return {column.name: column.value(row) for column in COLUMNS}
 
 
 def _timeline_entry(event: PublicEvent, codes: dict[int, str]) -> dict[str, Any]:
-    """One entry of a record's "timeline" (`TIMELINE_COLUMNS`): `event` is already masked
-    (`public_timelines`)."""
-    return {
-        "kind": event.kind.value,
-        "status": event.status.value,
-        "at": _moment(event.created_at),
-        "note": event.note,
-        "agency_code": codes.get(event.agency_id) if event.agency_id else None,
-    }
+    """One entry of a record's "timeline": `event` is already masked (`public_timelines`)."""
+    step = Step(event, codes.get(event.agency_id) if event.agency_id else None)
+    return {column.name: column.value(step) for column in TIMELINE_COLUMNS}
 
 
 def records(statement: Select, timeline: bool = False) -> Iterator[list[dict[str, Any]]]:

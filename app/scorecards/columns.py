@@ -32,11 +32,6 @@ class Table:
     files: tuple[str, ...]  # the download addresses, as shown on the dictionary page
     columns: tuple[Column, ...]
 
-    def __post_init__(self) -> None:
-        unread = [c.name for c in self.columns if c.value is None]
-        if unread:
-            raise ValueError(f"{self.key}: columns without a value: {unread}")
-
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]

@@ -22,13 +22,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     """One column of a download, as its data dictionary shows it: the name (the CSV header,
     the JSON key), its meaning and its unit or format (lazy strings: translated when shown).
-    `value` reads it from a row, for tables that build their records from their columns
-    (app/scorecards/columns.py); open data builds its records itself."""
+    `value` reads it from a row: a record is built from its table's columns
+    (app/scorecards/columns.py, app/publishing/opendata.py), never beside them."""
 
     name: str
     meaning: Any
     unit: Any
-    value: Callable[[Any], Any] | None = None
+    value: Callable[[Any], Any]
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -65,6 +65,18 @@ def csv_chunks(
         for record in batch:
             writer.writerow(spreadsheet_safe(record[name]) for name in names)
         yield out.getvalue()
+
+
+def in_batches(items: Iterable[Any], size: int = 500) -> Iterator[list[Any]]:
+    """`items` as lists of at most `size`, for `csv_chunks` (itertools.batched in 3.12)."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -20,9 +20,10 @@ def test_csv_chunks_write_the_header_first_then_each_batch_made_safe():
     assert chunks == ["\ufeffa,b\r\n", "'=1+1,\r\n", "x,2\r\n"]
 
 
-def test_a_scorecard_table_refuses_a_column_it_cannot_read():
-    with pytest.raises(ValueError, match="nameless"):
-        columns.Table("t", "T", "rows", (), (Column("nameless", "m", "u"),))
+def test_a_column_cannot_be_made_without_a_way_to_read_it():
+    """Every download builds its records from its columns: none can be left unread."""
+    with pytest.raises(TypeError, match="value"):
+        Column("nameless", "m", "u")
 
 
 @pytest.mark.parametrize(
