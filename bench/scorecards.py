@@ -125,23 +125,16 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from app import create_app
     from app.directory.models import Agency, Category, Region
-    from app.directory.operations import load_directory
     from app.extensions import db
     from app.scorecards.facts import rebuild_aggregates
     from app.scorecards.models import ScorecardFact
     from app.scorecards.queries import today
+    from bench.common import directory_app
 
     with tempfile.TemporaryDirectory(prefix="scorecards-bench-") as tmp:
-        path = Path(tmp) / "bench.db"
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "UPLOAD_DIR": str(Path(tmp) / "up")}
-        )
+        app, path = directory_app(Path(tmp))
         with app.app_context():
-            db.create_all()
-            load_directory()
-            db.session.commit()
             directory = {
                 "regencies": list(db.session.scalars(select(Region.code).where(Region.level == 2))),
                 "provinces": list(db.session.scalars(select(Region.code).where(Region.level == 1))),

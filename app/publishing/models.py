@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import utcnow
@@ -26,3 +26,16 @@ class PublishedNote(db.Model):
     # Set when a verifier corrected the masking (the audit event says who and why): a later
     # refresh never overwrites a correction.
     corrected_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PublishedWord(db.Model):
+    """The search index of published texts (app/publishing/search.py): one row per stemmed
+    word of a complaint's masked title and description, so a search reads a few index
+    entries instead of every published text."""
+
+    __tablename__ = "published_words"
+
+    word: Mapped[str] = mapped_column(String(40), primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id"), primary_key=True, index=True
+    )

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.complaints.models import Complaint, ComplaintEvent, EventKind
 from app.db import utcnow
 from app.extensions import db
+from app.publishing import search
 from app.publishing.masking import mask_complaint
 from app.publishing.models import PublishedNote
 from app.publishing.queries import is_published, noted_events, published
@@ -42,10 +43,13 @@ def refresh(complaint: Complaint) -> bool:
     masked = mask_complaint(
         complaint.title, complaint.description, [(e.id, e.note) for e in events]
     )
+    texts_missing = complaint.published_title is None or complaint.published_description is None
     if complaint.published_title is None:
         complaint.published_title = masked.title
     if complaint.published_description is None:
         complaint.published_description = masked.description
+    if texts_missing:
+        search.index(complaint)
     for e in missing_notes:
         db.session.add(
             PublishedNote(event_id=e.id, complaint_id=complaint.id, note=masked.notes[e.id])
@@ -105,11 +109,10 @@ def correct(
     }
     now = utcnow()
     changed = False
-    if title != complaint.published_title:
+    if (title, description) != (complaint.published_title, complaint.published_description):
         complaint.published_title = title
-        changed = True
-    if description != complaint.published_description:
         complaint.published_description = description
+        search.index(complaint)
         changed = True
     for event_id, note in notes.items():
         row = rows.get(event_id)

@@ -15,12 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from app.complaints import codes
 from app.complaints.models import Complaint, ComplaintEvent, EventKind, Privacy, Status
 from app.directory.models import Agency
 from app.extensions import db
+from app.publishing import search
 from app.publishing.masking import mask_complaint
 from app.publishing.models import PublishedNote
 
@@ -50,10 +51,6 @@ def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _like(term: str) -> str:
-    return f"%{_escape(term.lower())}%"
-
-
 def published_complaints(
     *,
     text: str | None = None,
@@ -66,20 +63,15 @@ def published_complaints(
 ) -> Select:
     """A SELECT of published complaints, newest first, filtered.
 
-    `text` searches the masked title and description only (word by word, all must match), so
-    a search can never find a complaint by a value its published version hides. `region_code`
+    `text` searches the masked title and description only (word by word, stemmed, all must
+    match: app/publishing/search.py), so a search can never find a complaint by a value its
+    published version hides. `region_code`
     takes a province, regency/city or district and includes everything below it. `since` and
     `until` bound `created_at` (for feeds and Open311's start_date/end_date).
     """
     query = select(Complaint).where(is_published())
     if text:
-        haystack = func.lower(
-            func.coalesce(Complaint.published_title, "")
-            + " "
-            + func.coalesce(Complaint.published_description, "")
-        )
-        for word in text.split()[:10]:
-            query = query.where(haystack.like(_like(word), escape="\\"))
+        query = query.where(*search.matching(text))
     if region_code:
         query = query.where(
             or_(

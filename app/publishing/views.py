@@ -49,6 +49,9 @@ from app.web.htmx import htmx_redirect, is_htmx, render_page_or_fragment
 from app.web.paging import pages_to_show, paginate
 
 PAGE_SIZE = 20
+# The list counts and pages through at most this many reports (the newest); more words or
+# filters find the others, and the downloads and Open311 have them all.
+LISTED_AT_MOST = 10_000
 CORRECTORS = (Role.VERIFIER, Role.ADMIN)
 NOTE_MAX = 10000  # characters of a corrected public note
 
@@ -104,7 +107,7 @@ def index() -> Response:
     """Published reports, newest first; a GET form filters them (htmx: the results only)."""
     provinces, regencies, agencies, categories = _choices()
     filters = _filters(provinces, regencies, agencies, categories)
-    result = paginate(_statement(filters), filters.page, PAGE_SIZE)
+    result = paginate(_statement(filters), filters.page, PAGE_SIZE, most=LISTED_AT_MOST)
     return render_page_or_fragment(
         "publishing/index.html",
         "publishing/_results.html",

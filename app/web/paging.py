@@ -29,18 +29,29 @@ class Page:
     total: int
     number: int  # this page, from 1; a page past the end is the last one
     count: int  # pages in all (at least 1)
+    more: bool = False  # more rows than `total` (the count stopped at `most`)
 
 
-def paginate(statement: Select, page: int, size: int) -> Page:
-    """Page `page` of the rows `statement` selects (in its order), `size` to a page."""
-    total = (
-        db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-        or 0
-    )
+def paginate(statement: Select, page: int, size: int, most: int | None = None) -> Page:
+    """Page `page` of the rows `statement` selects (in its order), `size` to a page.
+
+    With `most`, counting stops there: a list that anyone can ask for, such as a search for a
+    common word over a million reports, costs at most `most` rows to count and to page
+    through, not all of them. `total` is then `most` and `more` says there are others.
+    """
+    counted = statement.order_by(None)
+    if most is not None:
+        counted = counted.limit(most + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    more = most is not None and total > most
+    if more:
+        total = most
     count = max(1, -(-total // size))
     number = min(page, count)
-    items = db.session.scalars(statement.limit(size).offset((number - 1) * size))
-    return Page(list(items), total, number, count)
+    offset = (number - 1) * size
+    take = min(size, total - offset) if more else size  # never past the `most` counted
+    items = db.session.scalars(statement.limit(take).offset(offset))
+    return Page(list(items), total, number, count, more)
 
 
 def pages_to_show(number: int, count: int) -> list[int | None]:

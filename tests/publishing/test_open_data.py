@@ -207,13 +207,9 @@ def test_formulas_are_neutralised(client, make_complaint, publish, start):
     assert record["title"].startswith(f"{start}HYPERLINK")
 
 
-def test_many_reports_stream_in_batches(app, client, make_complaint, publish, monkeypatch):
+def test_many_reports_stream_in_batches(app, client, publish_numbered, monkeypatch):
     monkeypatch.setattr(opendata, "BATCH", 2)
-    made = []
-    for n in range(5):
-        code, _ = make_complaint(title=f"Jalan rusak nomor {n}")
-        publish(code)
-        made.append(code)
+    made = publish_numbered(5, "Jalan rusak")
     csv_rows = rows(client.get("/laporan.csv"))
     assert [r["tracking_code"] for r in csv_rows] == made[::-1], "newest first, none twice"
     data = body(client.get("/laporan.json?include=timeline"))

@@ -1,0 +1,107 @@
+"""Searching published complaints by words, through an index of their masked texts.
+
+A search of /laporan (and Open311's `q`, the open-data downloads) must not read every
+published text: `LIKE '%word%'` over a million of them takes seconds for each search and for
+its count, and anyone can ask. So each complaint's masked title and description are split
+into words, normalised and stemmed as routing does (`routing_words`: "berlubang" and
+"lubang2" → "lubang"), and stored in `published_words` whenever the published version is
+stored or corrected. A query's words go through the same steps; every one must match. Only
+the masked version is indexed, so no search finds a complaint by a value it hides.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, delete, false, func, insert, select
+
+from app.complaints.models import Complaint
+from app.extensions import db
+from app.publishing.models import PublishedWord
+from app.routing.engine import routing_words
+
+MAX_WORD = 40  # longer words are cut, in the index and in queries alike
+MAX_QUERY_WORDS = 10
+# A word in at most this many reports is "rare": a search starts from its reports.
+RARE = 2_000
+
+
+def words_of(*texts: str | None) -> set[str]:
+    """The index words of `texts`: normalised, stemmed, at most MAX_WORD characters."""
+    return {word[:MAX_WORD] for text in texts if text for word in routing_words(text)}
+
+
+def index(complaint: Complaint) -> None:
+    """(Re)write `complaint`'s words from its stored published texts. Does not commit."""
+    db.session.execute(delete(PublishedWord).where(PublishedWord.complaint_id == complaint.id))
+    found = words_of(complaint.published_title, complaint.published_description)
+    if found:
+        db.session.execute(
+            insert(PublishedWord),
+            [{"word": word, "complaint_id": complaint.id} for word in sorted(found)],
+        )
+
+
+def matching(text: str) -> list[ColumnElement[bool]]:
+    """Conditions on Complaint for a search: each of its first MAX_QUERY_WORDS words must be
+    in the complaint's index. A search with no word in it (only punctuation) matches nothing.
+
+    How the database should find them depends on how common the words are, which it cannot
+    know: so each word's reports are counted first in the index (a range of it, stopped at
+    RARE). When the rarest word has at most RARE reports, the search starts from its list
+    (`IN`) and checks the other words per report; when every word is common, it walks the
+    reports in the list's own order and checks each (`EXISTS`), so a page or a capped count
+    stops after the few it needs instead of reading every report that has the word.
+    """
+    wanted = [w[:MAX_WORD] for w in dict.fromkeys(routing_words(text)[:MAX_QUERY_WORDS])]
+    if not wanted:
+        return [false()]
+    counts = {word: _reports_with(word) for word in wanted}
+    rarest, *others = sorted(wanted, key=counts.__getitem__)
+    conditions = [_in_reports_with(w) for w in others]
+    if counts[rarest] <= RARE:
+        return [Complaint.id.in_(_postings(rarest)), *conditions]
+    return [_in_reports_with(rarest), *conditions]
+
+
+def _postings(word: str) -> Select:
+    return select(PublishedWord.complaint_id).where(PublishedWord.word == word)
+
+
+def _in_reports_with(word: str) -> ColumnElement[bool]:
+    return (
+        select(PublishedWord.complaint_id)
+        .where(PublishedWord.word == word, PublishedWord.complaint_id == Complaint.id)
+        .exists()
+    )
+
+
+def _reports_with(word: str) -> int:
+    """How many reports have `word`, counted up to RARE + 1."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(_postings(word).limit(RARE + 1).subquery())
+        )
+        or 0
+    )
+
+
+def reindex_all(batch: int = 500) -> int:
+    """Rewrite the words of every complaint with a stored published text, a batch per
+    transaction; how many. For `flask publishing reindex` after changing how words are made
+    (normalisation, stemming); the migration that made the table filled it the same way."""
+    count, last_id = 0, 0
+    while True:
+        complaints = list(
+            db.session.scalars(
+                select(Complaint)
+                .where(Complaint.id > last_id, Complaint.published_title.is_not(None))
+                .order_by(Complaint.id)
+                .limit(batch)
+            )
+        )
+        if not complaints:
+            return count
+        for complaint in complaints:
+            index(complaint)
+        count += len(complaints)
+        last_id = complaints[-1].id
+        db.session.commit()
