@@ -1,12 +1,13 @@
 """Searching published complaints by words, through an index of their masked texts.
 
-A search of /laporan (and Open311's `q`, the open-data downloads) must not read every
-published text: `LIKE '%word%'` over a million of them takes seconds for each search and for
-its count, and anyone can ask. So each complaint's masked title and description are split
-into words, normalised and stemmed as routing does (`routing_words`: "berlubang" and
-"lubang2" → "lubang"), and stored in `published_words` whenever the published version is
-stored or corrected. A query's words go through the same steps; every one must match. Only
-the masked version is indexed, so no search finds a complaint by a value it hides.
+A search of /laporan (and of its downloads and feed, which take the same filters) must not
+read every published text: `LIKE '%word%'` over a million of them takes seconds for each
+search and for its count, and anyone can ask. So each complaint's masked title and
+description are split into words, normalised and stemmed as routing does (`routing_words`:
+"berlubang" and "lubang2" → "lubang"), and stored in `published_words` whenever the
+published version is stored or corrected. A query's words go through the same steps; every
+one must match. Only the masked version is indexed, so no search finds a complaint by a
+value it hides.
 """
 
 from __future__ import annotations
