@@ -123,6 +123,27 @@ _PLACE_AFTER = re.compile(
     r"\s+(?i:hospital|clinic|health\s+cent(?:re|er)|school|university|airport|station|"
     r"terminal|harbou?r|port|market|stadium|mosque|church|street|road|avenue)\b"
 )
+# Government programmes and cards a complaint is about ("penerima PBI BPJS", "KIP Kuliah"):
+# lokal-id may take them for a name after a cue such as "penerima" (recipient).
+_PROGRAMMES = frozenset(
+    [
+        "BLT",
+        "BPJS",
+        "BPNT",
+        "BST",
+        "JKN",
+        "KIP",
+        "KIS",
+        "KJP",
+        "KKS",
+        "KPM",
+        "PBI",
+        "PIP",
+        "PKH",
+        "SKTM",
+        "UKT",
+    ]
+)
 # lokal-id reads on after a cue such as "bernama" ("bernama Ahmad Hidayat meminta uang") so that
 # names written in lower case are caught. A name that starts with a capital ends before the
 # first lower-case word that is not part of a name ("bin", "van"...): "meminta uang" is the
@@ -148,8 +169,10 @@ def mask(text: str, masker: lokal.Samaran | None = None) -> str:
     for found in masker.scan(text):
         end = found.end
         if found.type == "NAME":
-            if _PLACE_BEFORE.search(text, max(0, found.start - 80), found.start) or (
-                _PLACE_AFTER.match(text, found.end)
+            if (
+                _PLACE_BEFORE.search(text, max(0, found.start - 80), found.start)
+                or _PLACE_AFTER.match(text, found.end)
+                or found.value.split()[0].upper() in _PROGRAMMES
             ):
                 continue
             end = found.start + _name_length(text[found.start : found.end])

@@ -98,6 +98,8 @@ def test_where_the_problem_is_stays_readable(app, text):
         ("RSUP Dr. Sardjito menolak pasien BPJS.", "RSUP Dr. Sardjito menolak pasien BPJS."),
         ("Puskesmas dr. Ahmad tutup siang.", "Puskesmas dr. Ahmad tutup siang."),
         ("No interpreter at Hasan Sadikin hospital.", "No interpreter at Hasan Sadikin hospital."),
+        ("Kami penerima PBI BPJS tahun ini dicoret.", "Kami penerima PBI BPJS tahun ini dicoret."),
+        ("Anak saya penerima KIP Kuliah belum cair.", "Anak saya penerima KIP Kuliah belum cair."),
         # the same name is a person's when no place word stands right before it
         ("Di rumah sakit, Dr. Budi memarahi saya.", "Di rumah sakit, Dr. [NAME_1] memarahi saya."),
         (
