@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SUARA_ENV", "testing")
 
 ROUNDS = 5
+CHUNK = 50_000
 COMMON = [
     "jalan",
     "lubang",
@@ -147,37 +148,41 @@ def main() -> None:
         done = 0
         for size in sorted(args.sizes):
             started = time.perf_counter()
-            complaints, index = [], []
-            for complaint_id in range(done + 1, size + 1):
-                title = _text(rng, words, weights, 8)
-                description = _text(rng, words, weights, 40)
-                at = start + timedelta(seconds=complaint_id * 60)
-                complaints.append(
-                    (
-                        complaint_id,
-                        f"B{complaint_id:08d}",
-                        title,
-                        description,
-                        title,
-                        description,
-                        at.isoformat(" "),
-                        rng.choice(regencies),
-                        rng.choice(categories),
-                    )
-                )
-                found = {stem for word in f"{title} {description}".split() for stem in stems[word]}
-                index.extend((stem, complaint_id) for stem in found)
             raw = sqlite3.connect(path)
             raw.execute("PRAGMA synchronous=OFF")
-            raw.executemany(
-                "insert into complaints (id, tracking_code, type, status, privacy, title, "
-                "description, published_title, published_description, created_at, region_code, "
-                "category_code, locale, channel, support_count, organisation_shown, version) "
-                "values (?, ?, 'complaint', 'verified', 'public', ?, ?, ?, ?, ?, ?, ?, "
-                "'id', 'web', 1, 0, 1)",
-                complaints,
-            )
-            raw.executemany("insert into published_words (word, complaint_id) values (?, ?)", index)
+            for first in range(done + 1, size + 1, CHUNK):  # a chunk at a time: bounded memory
+                complaints, index = [], []
+                for complaint_id in range(first, min(first + CHUNK, size + 1)):
+                    title = _text(rng, words, weights, 8)
+                    description = _text(rng, words, weights, 40)
+                    at = start + timedelta(seconds=complaint_id * 60)
+                    complaints.append(
+                        (
+                            complaint_id,
+                            f"B{complaint_id:08d}",
+                            title,
+                            description,
+                            title,
+                            description,
+                            at.isoformat(" "),
+                            rng.choice(regencies),
+                            rng.choice(categories),
+                        )
+                    )
+                    text = f"{title} {description}"
+                    found = {stem for word in text.split() for stem in stems[word]}
+                    index.extend((stem, complaint_id) for stem in found)
+                raw.executemany(
+                    "insert into complaints (id, tracking_code, type, status, privacy, title, "
+                    "description, published_title, published_description, created_at, "
+                    "region_code, category_code, locale, channel, support_count, "
+                    "organisation_shown, version) values (?, ?, 'complaint', 'verified', "
+                    "'public', ?, ?, ?, ?, ?, ?, ?, 'id', 'web', 1, 0, 1)",
+                    complaints,
+                )
+                raw.executemany(
+                    "insert into published_words (word, complaint_id) values (?, ?)", index
+                )
             raw.execute("ANALYZE")
             raw.commit()
             raw.close()
