@@ -35,7 +35,11 @@ class PublishedWord(db.Model):
 
     __tablename__ = "published_words"
 
-    word: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Byte order on PostgreSQL too (SQLite's default), so that the words beginning with a
+    # prefix are one range of the index whatever the database's locale (search.forms_of).
+    word: Mapped[str] = mapped_column(
+        String(40).with_variant(String(40, collation="C"), "postgresql"), primary_key=True
+    )
     complaint_id: Mapped[int] = mapped_column(
         ForeignKey("complaints.id"), primary_key=True, index=True
     )

@@ -8,11 +8,18 @@ description are split into words, normalised and stemmed as routing does (`routi
 published version is stored or corrected. A query's words go through the same steps; every
 one must match. Only the masked version is indexed, so no search finds a complaint by a
 value it hides.
+
+A query word of at least MIN_PREFIX letters also matches the indexed words that begin with
+it ("puskes" finds "puskesmas", "kelura" finds "kelurahan"), as the old `LIKE` did: those
+words are found first by a skip-scan of the index (one seek per distinct word, at most
+MAX_EXPANSIONS of them, nearest first), then searched like any other words. The index
+column compares bytes (`COLLATE "C"` on PostgreSQL, SQLite's default), so a prefix is a
+range of it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, delete, false, func, insert, select
+from sqlalchemy import ColumnElement, Select, delete, false, func, insert, select, text
 
 from app.complaints.models import Complaint
 from app.extensions import db
@@ -23,6 +30,9 @@ MAX_WORD = 40  # longer words are cut, in the index and in queries alike
 MAX_QUERY_WORDS = 10
 # A word in at most this many reports is "rare": a search starts from its reports.
 RARE = 2_000
+# Query words this long or longer also match the indexed words they begin; at most this many.
+MIN_PREFIX = 4
+MAX_EXPANSIONS = 20
 
 
 def words_of(*texts: str | None) -> set[str]:
@@ -42,8 +52,9 @@ def index(complaint: Complaint) -> None:
 
 
 def matching(text: str) -> list[ColumnElement[bool]]:
-    """Conditions on Complaint for a search: each of its first MAX_QUERY_WORDS words must be
-    in the complaint's index. A search with no word in it (only punctuation) matches nothing.
+    """Conditions on Complaint for a search: each of its first MAX_QUERY_WORDS words (or an
+    indexed word it begins, see `forms_of`) must be in the complaint's index. A search with
+    no word in it (only punctuation) matches nothing.
 
     How the database should find them depends on how common the words are, which it cannot
     know: so each word's reports are counted first in the index (a range of it, stopped at
@@ -55,31 +66,60 @@ def matching(text: str) -> list[ColumnElement[bool]]:
     wanted = [w[:MAX_WORD] for w in dict.fromkeys(routing_words(text)[:MAX_QUERY_WORDS])]
     if not wanted:
         return [false()]
-    counts = {word: _reports_with(word) for word in wanted}
+    forms = {word: forms_of(word) for word in wanted}
+    counts = {word: _reports_with(forms[word]) for word in wanted}
     rarest, *others = sorted(wanted, key=counts.__getitem__)
-    conditions = [_in_reports_with(w) for w in others]
+    conditions = [_in_reports_with(forms[w]) for w in others]
     if counts[rarest] <= RARE:
-        return [Complaint.id.in_(_postings(rarest)), *conditions]
-    return [_in_reports_with(rarest), *conditions]
+        return [Complaint.id.in_(_postings(forms[rarest])), *conditions]
+    return [_in_reports_with(forms[rarest]), *conditions]
 
 
-def _postings(word: str) -> Select:
-    return select(PublishedWord.complaint_id).where(PublishedWord.word == word)
+# One index seek per distinct word: the smallest word of the range, then the smallest after
+# it, and so on, instead of reading every posting of a common word to list its few forms.
+_SKIP_SCAN = text("""
+    WITH RECURSIVE found(word) AS (
+        SELECT MIN(word) FROM published_words WHERE word >= :low AND word < :high
+        UNION ALL
+        SELECT (SELECT MIN(word) FROM published_words WHERE word > found.word AND word < :high)
+        FROM found WHERE found.word IS NOT NULL
+    )
+    SELECT word FROM found WHERE word IS NOT NULL LIMIT :most
+""")
 
 
-def _in_reports_with(word: str) -> ColumnElement[bool]:
+def forms_of(word: str) -> list[str]:
+    """The indexed words a query word matches: itself and, when it has at least MIN_PREFIX
+    characters, the first MAX_EXPANSIONS indexed words that begin with it (itself included
+    if indexed), in byte order."""
+    if len(word) < MIN_PREFIX:
+        return [word]
+    # Index words are [a-z0-9]: those beginning with `word` lie before it with its last
+    # character raised by one, in byte order.
+    high = word[:-1] + chr(ord(word[-1]) + 1)
+    found = db.session.scalars(
+        _SKIP_SCAN, {"low": word, "high": high, "most": MAX_EXPANSIONS}
+    ).all()
+    return list(dict.fromkeys([word, *found]))
+
+
+def _postings(forms: list[str]) -> Select:
+    return select(PublishedWord.complaint_id).where(PublishedWord.word.in_(forms))
+
+
+def _in_reports_with(forms: list[str]) -> ColumnElement[bool]:
     return (
         select(PublishedWord.complaint_id)
-        .where(PublishedWord.word == word, PublishedWord.complaint_id == Complaint.id)
+        .where(PublishedWord.word.in_(forms), PublishedWord.complaint_id == Complaint.id)
         .exists()
     )
 
 
-def _reports_with(word: str) -> int:
-    """How many reports have `word`, counted up to RARE + 1."""
+def _reports_with(forms: list[str]) -> int:
+    """How many postings `forms` have (an upper bound of their reports), up to RARE + 1."""
     return (
         db.session.scalar(
-            select(func.count()).select_from(_postings(word).limit(RARE + 1).subquery())
+            select(func.count()).select_from(_postings(forms).limit(RARE + 1).subquery())
         )
         or 0
     )

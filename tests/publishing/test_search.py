@@ -33,13 +33,23 @@ def words_of_complaint(app, code: str) -> set[str]:
 
 
 @pytest.fixture
-def hole(make_complaint, publish):
-    code, _ = make_complaint(
-        title="Jalan berlubang2 di Coblong",
-        description="Lubangnya dalam, sudah tiga motor jatuh. Hubungi saya di 0812-3456-7890.",
+def published(make_complaint, publish):
+    """published(title, description) → the tracking code of a new published report."""
+
+    def made(title: str, description: str) -> str:
+        code, _ = make_complaint(title=title, description=description)
+        publish(code)
+        return code
+
+    return made
+
+
+@pytest.fixture
+def hole(published):
+    return published(
+        "Jalan berlubang2 di Coblong",
+        "Lubangnya dalam, sudah tiga motor jatuh. Hubungi saya di 0812-3456-7890.",
     )
-    publish(code)
-    return code
 
 
 # Searches start from the rarest word's reports, or, when every word is common, walk the
@@ -59,6 +69,41 @@ def test_a_search_finds_a_report_by_any_form_of_its_words(client, hole, rare, qu
 @pytest.mark.parametrize("query", ["lubang banjir", "0812-3456-7890", "3456", "!!!", "..."])
 def test_every_word_must_match_and_a_masked_value_is_no_word(client, hole, rare, query):
     assert codes_on(client, f"/laporan?q={query}") == set()
+
+
+@pytest.fixture
+def clinic(published):
+    return published(
+        "Antrean di puskesmas Coblong",
+        "Pasien menunggu lima jam di kelurahan Sekeloa tanpa nomor antrean.",
+    )
+
+
+@pytest.mark.parametrize("query", ["puskes", "PUSK", "sekel antr", "puskesmas"])
+def test_a_word_also_finds_the_words_it_begins(client, clinic, rare, query):
+    assert codes_on(client, f"/laporan?q={query}") == {clinic}
+
+
+@pytest.mark.parametrize("query", ["pus", "puskesmasx", "kesmas", "puskes banjir"])
+def test_a_short_word_or_a_middle_matches_no_longer_word(client, clinic, rare, query):
+    assert codes_on(client, f"/laporan?q={query}") == set()
+
+
+def test_a_prefix_matches_a_bounded_number_of_words_in_byte_order(app, hole):
+    with app.app_context():
+        complaint_id = db_complaint(hole).id
+        made = [f"zeta{n:02d}" for n in range(30)] + ["zetb", "zet99", "zetaz1"]
+        db.session.execute(
+            insert(PublishedWord), [{"word": w, "complaint_id": complaint_id} for w in made]
+        )
+        assert search.forms_of("zeta") == ["zeta", *made[: search.MAX_EXPANSIONS]]
+        assert search.forms_of("zeta2") == ["zeta2", *(f"zeta2{n}" for n in range(10))]
+        # A prefix ending in "z" or "9" ends its range at "{" or ":", which a locale's
+        # collation would ignore: the index compares bytes (COLLATE "C" on PostgreSQL).
+        assert search.forms_of("zetaz") == ["zetaz", "zetaz1"]
+        assert search.forms_of("zet9") == ["zet9", "zet99"]
+        assert search.forms_of("zet") == ["zet"]  # shorter than MIN_PREFIX: the word only
+        db.session.rollback()
 
 
 def test_the_index_holds_the_masked_words_only(app, hole):
