@@ -82,6 +82,10 @@ def _rows(start_id: int, count: int, directory: dict, today: date, rng: random.R
             if status in ("resolved", "closed")
             else None
         )
+        resolved_month = (
+            months[max(received - rng.randint(0, 2), 0)] if resolution is not None else None
+        )
+        rating = rng.randint(1, 5) if status == "closed" and rng.random() < 0.6 else None
         due = None
         if status in OPEN:
             due = today + timedelta(
@@ -102,8 +106,9 @@ def _rows(start_id: int, count: int, directory: dict, today: date, rng: random.R
             months[max(received - rng.randint(0, 1), 0)] if responded else None,
             (first <= 5) if first is not None else None,
             resolution,
-            months[max(received - rng.randint(0, 2), 0)] if resolution is not None else None,
-            rng.randint(1, 5) if status == "closed" and rng.random() < 0.6 else None,
+            resolved_month,
+            rating,
+            resolved_month if rating is not None else None,  # rated when confirmed
         )
 
 

@@ -93,8 +93,9 @@ def _figure_columns(held: Any, in_progress: Any, overdue: Any) -> tuple[Column, 
         Column(
             "average_satisfaction",
             _l(
-                "Average rating reporters gave when confirming a resolution; empty below "
-                "%(min)s ratings, so that no one's rating can be worked out.",
+                "Average rating reporters gave when confirming a resolution. Ratings join it "
+                "after their month is over, at least %(min)s at a time, so that no one's "
+                "rating can be worked out from a change in it; empty until the first do.",
                 min=MIN_RATINGS,
             ),
             _l("1 to 5"),
@@ -104,7 +105,7 @@ def _figure_columns(held: Any, in_progress: Any, overdue: Any) -> tuple[Column, 
             "ratings",
             _l("Number of ratings behind the average."),
             _l("ratings"),
-            lambda r: r.figures.rating_count,
+            lambda r: r.figures.released_count,
         ),
     )
 

@@ -18,8 +18,10 @@ Definitions (also on the data dictionary page, /rapor/kamus):
 - The first response is in time when it came no later than the first-response deadline the
   dispatch or forward set (SLA_FIRST_RESPONSE_DAYS working days), with app/deadlines/rules.py's
   notion of missing a deadline: only from the next working day after `due_on`.
-- Months are the local (Asia/Jakarta) month of the receipt, the first response, or the
-  resolution, whichever the counter is about.
+- Months are the local (Asia/Jakarta) month of the receipt, the first response, the
+  resolution, or the rating (the reporter's confirmation), whichever the counter is about.
+  Ratings are also counted per month and topic, so that the published average can take them
+  in whole past months at a time (app/scorecards/queries.py, `released_ratings`).
 """
 
 from __future__ import annotations
@@ -105,8 +107,11 @@ def fact_from(
     handed_over: date | None = None
     first_response: date | None = None
     resolved_on: date | None = None
+    confirmed_on: date | None = None
     for kind, created_at in events:
         kind = EventKind(kind)
+        if kind is EventKind.CONFIRMED:
+            confirmed_on = _local(created_at)
         if kind in HANDOVER:
             handed_over, first_response = _local(created_at), None
         elif kind in RESPONSE and handed_over is not None:
@@ -129,6 +134,8 @@ def fact_from(
         "resolution_days": None,
         "resolved_month": None,
         "rating": rating,
+        # The rating is stored with the CONFIRMED event (app/tracking/operations.py).
+        "rated_month": month_of(confirmed_on) if rating is not None and confirmed_on else None,
     }
     if handed_over is not None and first_response is not None:
         due = deadlines.add_working_days(handed_over, current_app.config["SLA_FIRST_RESPONSE_DAYS"])
@@ -187,6 +194,11 @@ def contributions(
             row = stats[(scope, key, ALL, fact["responded_month"])]
             row[4] += 1
             row[5] += int(bool(fact["in_time"]))
+        if rated and fact["rated_month"]:
+            for category in {fact["category_code"], ALL}:
+                row = stats[(scope, key, category, fact["rated_month"])]
+                row[6] += fact["rating"]
+                row[7] += 1
     return stats, days
 
 
@@ -388,6 +400,15 @@ def rebuild_aggregates(connection: Connection) -> None:
                 )
                 for k, c, d, n in connection.execute(query):
                     days[(scope, c, k, measure, d)] += n
+            query = (
+                select(key, category, f.rated_month, func.sum(f.rating), func.count(f.rating))
+                .where(condition, f.rated_month.is_not(None), f.rating.is_not(None))
+                .group_by(key, category, f.rated_month)
+            )
+            for k, c, m, rating_sum, rating_count in connection.execute(query):
+                row = stats[(scope, k, c, m)]
+                row[6] += int(rating_sum)
+                row[7] += rating_count
         monthly = (
             (f.received_month, literal(True), 0, func.count(), None),
             (f.resolved_month, f.status.in_(done), 2, func.count(), None),

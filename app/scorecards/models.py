@@ -6,7 +6,8 @@ the first response came in time, its rating). The two aggregate tables are sums 
 facts, kept in step with them in the same transaction (app/scorecards/facts.py):
 
 - `scorecard_stats`: counters per scope (an agency, or a province or regency/city), topic
-  ("*" for all) and month ("*" for all time, or "YYYY-MM" for the monthly trend);
+  ("*" for all) and month ("*" for all time, or "YYYY-MM" for the monthly trend; ratings
+  per month have a row per topic too, for the published average's monthly batches);
 - `scorecard_days`: how many complaints took exactly `days` working days, per scope, topic and
   measure (first response, resolution). A median is read off this small histogram exactly,
   instead of sorting a million rows.
@@ -49,6 +50,7 @@ class ScorecardFact(db.Model):
     resolution_days: Mapped[int | None]
     resolved_month: Mapped[str | None] = mapped_column(String(7))
     rating: Mapped[int | None]
+    rated_month: Mapped[str | None] = mapped_column(String(7))
 
 
 class ScorecardStat(db.Model):

@@ -28,9 +28,10 @@ LEVELS = {
     "regency": (_l("Regency and city governments"), (AgencyKind.REGENCY,)),
 }
 TREND_MONTHS = 12
-# An average of fewer ratings than this is not published: with one or two, an agency that knows
-# who reported could work out how that person rated it, and reporters must be free to rate
-# honestly. The number of ratings is still shown.
+# Reporters must be free to rate honestly, and an agency knows who confirmed its reports and
+# when. So the published average takes ratings only in batches of whole past months holding
+# at least this many (`released_ratings`): neither an average of one or two ratings nor the
+# change a single new rating makes to it ever shows how one person rated.
 MIN_RATINGS = 5
 ACTIVE_VALUES = [s.value for s in rules.ACTIVE]
 
@@ -68,6 +69,8 @@ class Figures:
     in_time: int = 0
     rating_sum: int = 0
     rating_count: int = 0
+    released_sum: int = 0  # the ratings in the published average (released_ratings)
+    released_count: int = 0
     overdue: int = 0
     first: dict[int, int] = field(default_factory=dict)
     resolution: dict[int, int] = field(default_factory=dict)
@@ -87,15 +90,15 @@ class Figures:
 
     @property
     def satisfaction(self) -> float | None:
-        """The average rating, or None below MIN_RATINGS ratings."""
-        if self.rating_count < MIN_RATINGS:
+        """The published average rating: of the released ratings only (None before any)."""
+        if self.released_count == 0:
             return None
-        return self.rating_sum / self.rating_count
+        return self.released_sum / self.released_count
 
     @property
     def satisfaction_withheld(self) -> bool:
-        """Some ratings exist, too few to publish their average."""
-        return 0 < self.rating_count < MIN_RATINGS
+        """Some ratings exist, none released into an average yet."""
+        return self.rating_count > 0 and self.released_count == 0
 
 
 def _figures(scope: str, category: str, keys: list[str] | None) -> dict[str, Figures]:
@@ -116,7 +119,49 @@ def _figures(scope: str, category: str, keys: list[str] | None) -> dict[str, Fig
     for key, measure, day, n in db.session.execute(hist):
         if key in result:
             getattr(result[key], measure)[day] = n
+    released = released_ratings(scope, [category], keys)
+    for key, figures in result.items():
+        figures.released_sum, figures.released_count = released.get((key, category), (0, 0))
     return result
+
+
+def released_ratings(
+    scope: str, categories: list[str], keys: list[str] | None, on: date | None = None
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(key, category) → (sum, count) of the ratings the published average holds on `on`.
+
+    The ratings of each month are kept back until the month is over; then, oldest month
+    first, they join the average together with those kept back before them once there are
+    at least MIN_RATINGS. So the published average changes only at the start of a month and
+    only by a batch of MIN_RATINGS or more ratings: an agency that knows who confirmed a
+    report this week cannot read that person's rating off the difference. The batches
+    depend on past months only, so they are the same whenever they are computed.
+    """
+    stat = ScorecardStat
+    query = (
+        select(stat.key, stat.category, stat.month, stat.rating_sum, stat.rating_count)
+        .where(
+            stat.scope == scope,
+            stat.category.in_(categories),
+            stat.month != ALL,
+            stat.month < month_of(on or today()),
+            stat.rating_count > 0,
+        )
+        .order_by(stat.key, stat.category, stat.month)
+    )
+    if keys is not None:
+        query = query.where(stat.key.in_(keys))
+    released: dict[tuple[str, str], tuple[int, int]] = {}
+    held: dict[tuple[str, str], tuple[int, int]] = {}
+    for key, category, _month, rating_sum, rating_count in db.session.execute(query):
+        held_sum, held_count = held.get((key, category), (0, 0))
+        held_sum, held_count = held_sum + rating_sum, held_count + rating_count
+        if held_count >= MIN_RATINGS:
+            done_sum, done_count = released.get((key, category), (0, 0))
+            released[(key, category)] = (done_sum + held_sum, done_count + held_count)
+            held_sum, held_count = 0, 0
+        held[(key, category)] = (held_sum, held_count)
+    return released
 
 
 def _overdue(column: object, on: date, category: str, where: object = None) -> dict:
@@ -298,9 +343,11 @@ def by_category(scope: str, key: str) -> list[tuple[Category, Figures]]:
         )
     ):
         histograms[category][measure][day] = n
+    released = released_ratings(scope, list(counted), [key])
     for category, figures in counted.items():
         figures.first = dict(histograms[category]["first"])
         figures.resolution = dict(histograms[category]["resolution"])
+        figures.released_sum, figures.released_count = released.get((key, category), (0, 0))
     categories = db.session.scalars(select(Category).where(Category.code.in_(list(counted))))
     return sorted(
         ((c, counted[c.code]) for c in categories if counted[c.code].received),

@@ -40,13 +40,14 @@ pytestmark = pytest.mark.db
 CHECK_DAY = date(2026, 8, 14)
 
 
-def at(day: int):
-    """Noon in Jakarta on that day of August 2026."""
-    return time_machine.travel(datetime(2026, 8, day, 5, 0, tzinfo=UTC), tick=False)
+def at(day: int, month: int = 8):
+    """Noon in Jakarta on that day of August (or `month`) 2026."""
+    return time_machine.travel(datetime(2026, month, day, 5, 0, tzinfo=UTC), tick=False)
 
 
-def _file(app, **overrides) -> int:
-    with at(3), app.app_context():
+def _file(app, *, on: tuple[int, int] = (8, 3), **overrides) -> int:
+    """A report filed on (month, day) of 2026."""
+    with at(on[1], on[0]), app.app_context():
         complaint, _secret = create_complaint(
             {**API_COMPLAINT, **overrides}, channel=Channel.WEB, locale="id"
         )
@@ -54,8 +55,8 @@ def _file(app, **overrides) -> int:
         return complaint.id
 
 
-def _step(app, complaint_id: int, day: int, action: Action, **options) -> None:
-    with at(day), app.app_context():
+def _step(app, complaint_id: int, day: int, action: Action, month: int = 8, **options) -> None:
+    with at(day, month), app.app_context():
         complaint = _db.session.get(Complaint, complaint_id)
         if action is Action.CONFIRM:
             take(complaint, action, rating=options["rating"])
@@ -216,38 +217,74 @@ def test_ranking_page_and_downloads(app, dataset, client):
         assert bandung["median_first_response_working_days"] == "3.5"
         assert bandung["median_resolution_working_days"] == "4.0"
         assert bandung["answered_in_time_share"] == "0.75"
-        assert bandung["average_satisfaction"] == "" and bandung["ratings"] == "2"
+        assert bandung["average_satisfaction"] == "" and bandung["ratings"] == "0"
         assert bandung["rank"] == "1"
 
         body = json.loads(client.get("/rapor.json?category=roads").get_data(as_text=True))
         record = next(a for a in body["agencies"] if a["agency_code"] == "PEMKOT3273")
-        assert record["received"] == 5 and record["ratings"] == 2
+        assert record["received"] == 5 and record["ratings"] == 0
         assert record["median_first_response_working_days"] == 3.5
         assert body["filters"] == {"category": "roads"} and body["errors"] == []
 
 
-def test_an_average_satisfaction_is_published_from_five_ratings(app, dataset, client):
-    """Two ratings (4 and 2) are withheld; with three more (5, 5, 1) the average of all five
-    is shown: (4 + 2 + 5 + 5 + 1) / 5 = 3.4."""
-    with at(14):
+def _rated(app, rating: int, month: int, day: int) -> None:
+    """A new Bandung report filed, dispatched, resolved and rated on one day of 2026."""
+    complaint_id = _file(app, on=(month, day))
+    for action, options in (
+        (Action.DISPATCH, {}),
+        (Action.RESOLVE, {"reason": "Sudah ditambal."}),
+        (Action.CONFIRM, {"rating": rating}),
+    ):
+        _step(app, complaint_id, day, action, month, **options)
+
+
+def _satisfaction(app, client, month: int, day: int) -> tuple:
+    """On that day: the agency's (average, ratings in it, ratings given), its topic's and
+    its city's averages, the page's text and the ranking download's row."""
+    with at(day, month), app.app_context():
+        figures = queries.agency_figures(agency("PEMKOT3273"))
+        [(_roads, topic)] = queries.by_category("agency", str(agency("PEMKOT3273").id))
+        city = queries.region_figures(_db.session.get(queries.Region, "32.73"))
+    with at(day, month):
         client.set_cookie("lang", "en")
         html = client.get("/rapor/instansi/PEMKOT3273").get_data(as_text=True)
-        assert "Not shown until there are 5 ratings" in html and "(2 ratings)" in html
-    for rating in (5, 5, 1):
-        complaint_id = _file(app)
-        _step(app, complaint_id, 3, Action.DISPATCH)
-        _step(app, complaint_id, 4, Action.RESOLVE, reason="Sudah ditambal.")
-        _step(app, complaint_id, 5, Action.CONFIRM, rating=rating)
-    with at(14), app.app_context():
-        figures = queries.agency_figures(agency("PEMKOT3273"))
-        assert figures.rating_count == 5 and figures.satisfaction == 3.4
-        assert not figures.satisfaction_withheld
-    with at(14):
-        html = client.get("/rapor/instansi/PEMKOT3273").get_data(as_text=True)
         rows = list(csv.DictReader(io.StringIO(client.get("/rapor.csv").text.lstrip("\ufeff"))))
-    assert "Not shown until" not in html and "3.4" in html and "(5 ratings)" in html
-    bandung = next(r for r in rows if r["agency_code"] == "PEMKOT3273")
-    assert bandung["average_satisfaction"] == "3.4" and bandung["ratings"] == "5"
+    row = next(r for r in rows if r["agency_code"] == "PEMKOT3273")
+    assert topic.satisfaction == city.satisfaction == figures.satisfaction
+    assert row["ratings"] == str(figures.released_count)
+    downloaded = float(row["average_satisfaction"]) if row["average_satisfaction"] else None
+    assert downloaded == (None if figures.satisfaction is None else round(figures.satisfaction, 2))
+    return figures.satisfaction, figures.released_count, figures.rating_count, html
+
+
+def test_ratings_join_the_average_after_their_month_at_least_five_at_a_time(app, dataset, client):
+    """August: 4 and 2 (the dataset). September: 5, 5 and 1. The agency knows who confirmed
+    each report and when, so no published change may come from one rating alone."""
+    average, released, given, html = _satisfaction(app, client, 8, 14)
+    assert (average, released, given) == (None, 0, 2)
+    assert "Not shown yet: ratings join the average after their month is over" in html
+    assert "(2 ratings)" in html
+
+    for rating in (5, 5, 1):
+        _rated(app, rating, 9, 8)
+    # Five ratings now, but September is not over: its three are kept back.
+    assert _satisfaction(app, client, 9, 30)[:3] == (None, 0, 5)
+    # 1 October: August's two and September's three join together, (4+2+5+5+1) / 5.
+    average, released, given, html = _satisfaction(app, client, 10, 1)
+    assert (average, released, given) == (3.4, 5, 5)
+    assert "Not shown yet" not in html and "3.4" in html and "(5 ratings)" in html
+
+    _rated(app, 1, 10, 6)  # one rating in October: never published on its own
+    assert _satisfaction(app, client, 11, 2)[:3] == (3.4, 5, 6)
+    assert _satisfaction(app, client, 12, 1)[:3] == (3.4, 5, 6)
+    for _ in range(4):
+        _rated(app, 5, 11, 10)
+    # 1 December: October's one and November's four are five: (17 + 1 + 20) / 10.
+    assert _satisfaction(app, client, 12, 1)[:3] == (3.8, 10, 10)
+    with app.app_context():
+        incremental = _aggregates()
+        facts.rebuild()
+        assert _aggregates() == incremental
 
 
 def test_agency_and_region_pages(app, dataset, client):
