@@ -55,7 +55,20 @@ class ScorecardFact(db.Model):
 
 class ScorecardStat(db.Model):
     __tablename__ = "scorecard_stats"
-    __table_args__ = (Index("ix_scorecard_stats_ranking", "scope", "category", "month"),)
+    __table_args__ = (
+        Index("ix_scorecard_stats_ranking", "scope", "category", "month"),
+        # The monthly ratings of every agency or region, in order, without reading the table
+        # (queries.released_ratings, on every ranking page).
+        Index(
+            "ix_scorecard_stats_ratings",
+            "scope",
+            "category",
+            "key",
+            "month",
+            "rating_count",
+            "rating_sum",
+        ),
+    )
 
     scope: Mapped[str] = mapped_column(String(6), primary_key=True)  # "agency" or "region"
     key: Mapped[str] = mapped_column(String(20), primary_key=True)  # agency id or region code

@@ -101,8 +101,11 @@ class Figures:
         return self.rating_count > 0 and self.released_count == 0
 
 
-def _figures(scope: str, category: str, keys: list[str] | None) -> dict[str, Figures]:
-    """All-time figures per key of `scope` (every key when `keys` is None)."""
+def _figures(
+    scope: str, category: str, keys: list[str] | None, *, ratings: bool = True
+) -> dict[str, Figures]:
+    """All-time figures per key of `scope` (every key when `keys` is None); without the
+    published ratings (`_release`) when `ratings` is False."""
     stat, days = ScorecardStat, ScorecardDays
     query = select(stat.key, *(getattr(stat, c) for c in COUNTERS)).where(
         stat.scope == scope, stat.category == category, stat.month == ALL, stat.received > 0
@@ -119,10 +122,18 @@ def _figures(scope: str, category: str, keys: list[str] | None) -> dict[str, Fig
     for key, measure, day, n in db.session.execute(hist):
         if key in result:
             getattr(result[key], measure)[day] = n
-    released = released_ratings(scope, [category], keys)
-    for key, figures in result.items():
-        figures.released_sum, figures.released_count = released.get((key, category), (0, 0))
+    if ratings:
+        _release(result, scope, category, keys)
     return result
+
+
+def _release(
+    figures: dict[str, Figures], scope: str, category: str, keys: list[str] | None
+) -> None:
+    """Fill in the published ratings of `figures` (keyed like `released_ratings`)."""
+    released = released_ratings(scope, [category], keys)
+    for key, found in figures.items():
+        found.released_sum, found.released_count = released.get((key, category), (0, 0))
 
 
 def released_ratings(
@@ -259,7 +270,7 @@ def ranking(
     time first, then the fewest overdue now, the shortest median first response, the most
     complaints. `region` keeps the local governments of that province or regency/city."""
     code = category.code if category else ALL
-    figures = _figures("agency", code, None)
+    figures = _figures("agency", code, None, ratings=False)
     overdue = _overdue(ScorecardFact.agency_id, today(), code)
     query = select(Agency).where(Agency.id.in_([int(k) for k in figures]))
     if level in LEVELS:
@@ -273,6 +284,9 @@ def ranking(
         found = figures[str(agency.id)]
         found.overdue = overdue.get(agency.id, 0)
         rows.append((agency, found))
+    # The published ratings of the agencies listed: all of them, or a region's few.
+    filtered = level in LEVELS or region is not None
+    _release(figures, "agency", code, [str(a.id) for a, _f in rows] if filtered else None)
     rows.sort(key=_rank_key)
     ranked = [Ranked(i, agency, f) for i, (agency, f) in enumerate(rows, start=1)]
     if (sort in SORTS and sort != "rank") or descending:

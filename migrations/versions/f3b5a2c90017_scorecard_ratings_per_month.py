@@ -19,6 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('scorecard_facts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rated_month', sa.String(length=7), nullable=True))
+    with op.batch_alter_table('scorecard_stats', schema=None) as batch_op:
+        batch_op.create_index('ix_scorecard_stats_ratings', ['scope', 'category', 'key', 'month', 'rating_count', 'rating_sum'], unique=False)
 
     # The months come from the CONFIRMED events: recompute the facts and the aggregates as
     # `flask scorecards rebuild` does (nothing to do on an empty database).
@@ -33,5 +35,7 @@ def upgrade():
 def downgrade():
     # The per-topic monthly rating rows go with the column; counters per month stay.
     op.execute("delete from scorecard_stats where category <> '*' and month <> '*'")
+    with op.batch_alter_table('scorecard_stats', schema=None) as batch_op:
+        batch_op.drop_index('ix_scorecard_stats_ratings')
     with op.batch_alter_table('scorecard_facts', schema=None) as batch_op:
         batch_op.drop_column('rated_month')
