@@ -8,7 +8,7 @@ directory): the word index (`published_words`, app/publishing/search.py) against
 The agency directory is loaded as `make run` does; complaints are bulk-inserted as
 published, spread over every regency/city and topic, with texts drawn from a vocabulary of everyday
 complaint words and a long tail of rarer ones (Zipf-like), and their index rows are written
-straight into `published_words` from each word's `routing_words` (what the app stores for
+straight into `published_words` from each word's `search.words_of` (what the app stores for
 that word). For each query — a common word, two common words, a rare word, the start of a
 common word, a word no report has — the list page's two queries are timed: the count and the
 first page of 20, newest first. Three ways: the scan with an exact count (before), the index
@@ -114,15 +114,15 @@ def main() -> None:
     from app.directory.models import Category, Region
     from app.extensions import db
     from app.publishing.queries import is_published, published_complaints
+    from app.publishing.search import words_of
     from app.publishing.views import LISTED_AT_MOST
-    from app.routing.engine import routing_words
     from app.web.paging import paginate
     from bench.common import directory_app
 
     rng = random.Random(11)
     words = _vocabulary(rng)
     weights = [1 / (rank + 1) for rank in range(len(words))]
-    stems = {word: routing_words(word) for word in words}
+    stems = {word: words_of(word) for word in words}  # its stem and itself as written
     QUERIES["rare word"] = words[-7]
 
     def scan(text: str):

@@ -62,6 +62,17 @@ WEB_ANSWERS = {
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# A province, a ministry and a topic, in raw SQL, for migration tests that fill a database at
+# an older revision before upgrading it.
+MIGRATION_DIRECTORY_SQL = """
+    insert into regions (code, name, level) values ('32', 'Jawa Barat', 1);
+    insert into agencies (id, code, kind, name_id, name_en) values
+        (1, 'KEMENPU', 'ministry', 'Kementerian PU', 'Ministry of Public Works');
+    insert into categories (code, name_id, name_en, central_agency_id, service_level,
+        keywords, position) values ('roads', 'Jalan', 'Roads', 1, 'regency', '', 0);
+"""
+
+
 def flask_on_sqlite(tmp_path: Path, *args: str) -> str:
     """Run the real `flask` command (`"db", "upgrade"`, ...) in the testing setup on the
     SQLite database tmp_path/m.db, as a deployment would; returns that database's URL."""

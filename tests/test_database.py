@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from app.extensions import db
-from tests.helpers import flask_on_sqlite
+from tests.helpers import MIGRATION_DIRECTORY_SQL, flask_on_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,12 +101,8 @@ def test_upgrading_an_sqlite_database_with_data_keeps_it(tmp_path):
 
     flask_on_sqlite(tmp_path, "db", "upgrade", "d7fba7ed6447")  # the first revision
     connection = sqlite3.connect(tmp_path / "m.db")
+    connection.executescript(MIGRATION_DIRECTORY_SQL)
     connection.executescript("""
-        insert into regions (code, name, level) values ('32', 'Jawa Barat', 1);
-        insert into agencies (id, code, kind, name_id, name_en) values
-            (1, 'KEMENPU', 'ministry', 'Kementerian PU', 'Ministry of Public Works');
-        insert into categories (code, name_id, name_en, central_agency_id, service_level,
-            keywords, position) values ('roads', 'Jalan', 'Roads', 1, 'regency', '', 0);
         insert into complaints (id, tracking_code, type, status, privacy, title, description,
             region_code, category_code, locale, channel, created_at) values
             (1, 'ABCD-EFGH', 'complaint', 'received', 'public', 'Jalan', 'Rusak', '32',

@@ -29,9 +29,9 @@ class PublishedNote(db.Model):
 
 
 class PublishedWord(db.Model):
-    """The search index of published texts (app/publishing/search.py): one row per stemmed
-    word of a complaint's masked title and description, so a search reads a few index
-    entries instead of every published text."""
+    """The search index of published texts (app/publishing/search.py): one row per word of
+    a complaint's masked title and description, stemmed and as written, so a search reads a
+    few index entries instead of every published text."""
 
     __tablename__ = "published_words"
 

@@ -9,9 +9,11 @@ published version is stored or corrected. A query's words go through the same st
 one must match. Only the masked version is indexed, so no search finds a complaint by a
 value it hides.
 
-A query word of at least MIN_PREFIX letters also matches the indexed words that begin with
-it ("puskes" finds "puskesmas", "kelura" finds "kelurahan"), as the old `LIKE` did: those
-words are found first by a skip-scan of the index (one seek per distinct word, at most
+The words as written (normalised, unstemmed) are indexed too, so that a query word of at
+least MIN_PREFIX letters, which also matches the indexed words that begin with it, finds
+"puskesmas" from "puskes" and "kelurahan" from "kelura" (whose stem is "lurah"), as the old
+`LIKE` did. A query word matches through its stem and through itself as written. The words
+a prefix begins are found first by a skip-scan of the index (one seek per distinct word, at most
 MAX_EXPANSIONS of them, nearest first), then searched like any other words. The index
 column compares bytes (`COLLATE "C"` on PostgreSQL, SQLite's default), so a prefix is a
 range of it.
@@ -19,12 +21,22 @@ range of it.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, delete, false, func, insert, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    text,
+)
 
 from app.complaints.models import Complaint
 from app.extensions import db
 from app.publishing.models import PublishedWord
-from app.routing.engine import routing_words
+from app.routing.engine import normalise, words
 
 MAX_WORD = 40  # longer words are cut, in the index and in queries alike
 MAX_QUERY_WORDS = 10
@@ -36,8 +48,14 @@ MAX_EXPANSIONS = 20
 
 
 def words_of(*texts: str | None) -> set[str]:
-    """The index words of `texts`: normalised, stemmed, at most MAX_WORD characters."""
-    return {word[:MAX_WORD] for text in texts if text for word in routing_words(text)}
+    """The index words of `texts`: normalised, both stemmed ("lurah") and as written
+    ("kelurahan"), at most MAX_WORD characters."""
+    found: set[str] = set()
+    for piece in texts:
+        if piece:
+            written = normalise(piece)
+            found.update(written.split(), words(written))
+    return {word[:MAX_WORD] for word in found}
 
 
 def index(complaint: Complaint) -> None:
@@ -63,10 +81,10 @@ def matching(text: str) -> list[ColumnElement[bool]]:
     reports in the list's own order and checks each (`EXISTS`), so a page or a capped count
     stops after the few it needs instead of reading every report that has the word.
     """
-    wanted = [w[:MAX_WORD] for w in dict.fromkeys(routing_words(text)[:MAX_QUERY_WORDS])]
+    wanted = list(dict.fromkeys(normalise(text).split()[:MAX_QUERY_WORDS]))
     if not wanted:
         return [false()]
-    forms = {word: forms_of(word) for word in wanted}
+    forms = {word: _forms_of_query_word(word) for word in wanted}
     counts = {word: _reports_with(forms[word]) for word in wanted}
     rarest, *others = sorted(wanted, key=counts.__getitem__)
     conditions = [_in_reports_with(forms[w]) for w in others]
@@ -86,6 +104,13 @@ _SKIP_SCAN = text("""
     )
     SELECT word FROM found WHERE word IS NOT NULL LIMIT :most
 """)
+
+
+def _forms_of_query_word(written: str) -> list[str]:
+    """What one query word matches: the forms of its stem and of itself as written."""
+    found = [form for stem in words(written) for form in forms_of(stem[:MAX_WORD])]
+    found += forms_of(written[:MAX_WORD])
+    return list(dict.fromkeys(found))
 
 
 def forms_of(word: str) -> list[str]:
@@ -125,24 +150,39 @@ def _reports_with(forms: list[str]) -> int:
     )
 
 
+def reindex_batch(
+    connection: Connection, after_id: int, batch: int = 500
+) -> tuple[int, int] | None:
+    """Rewrite the words of the next `batch` complaints with a stored published text after
+    `after_id`; (the last id done, how many), or None when none was left. Core only, so
+    that a migration can call it on its own connection."""
+    complaints = Complaint.__table__
+    rows = connection.execute(
+        select(complaints.c.id, complaints.c.published_title, complaints.c.published_description)
+        .where(complaints.c.id > after_id, complaints.c.published_title.is_not(None))
+        .order_by(complaints.c.id)
+        .limit(batch)
+    ).all()
+    if not rows:
+        return None
+    ids = [row.id for row in rows]
+    connection.execute(delete(PublishedWord).where(PublishedWord.complaint_id.in_(ids)))
+    found = [
+        {"word": word, "complaint_id": row.id}
+        for row in rows
+        for word in sorted(words_of(row.published_title, row.published_description))
+    ]
+    if found:
+        connection.execute(insert(PublishedWord), found)
+    return ids[-1], len(ids)
+
+
 def reindex_all(batch: int = 500) -> int:
     """Rewrite the words of every complaint with a stored published text, a batch per
     transaction; how many. For `flask publishing reindex` after changing how words are made
-    (normalisation, stemming); the migration that made the table filled it the same way."""
+    (normalisation, stemming); migrations that change them call `reindex_batch` the same way."""
     count, last_id = 0, 0
-    while True:
-        complaints = list(
-            db.session.scalars(
-                select(Complaint)
-                .where(Complaint.id > last_id, Complaint.published_title.is_not(None))
-                .order_by(Complaint.id)
-                .limit(batch)
-            )
-        )
-        if not complaints:
-            return count
-        for complaint in complaints:
-            index(complaint)
-        count += len(complaints)
-        last_id = complaints[-1].id
+    while (done := reindex_batch(db.session.connection(), last_id, batch)) is not None:
+        last_id, count = done[0], count + done[1]
         db.session.commit()
+    return count

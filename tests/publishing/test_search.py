@@ -14,7 +14,7 @@ from app.extensions import db
 from app.publishing import search
 from app.publishing.models import PublishedWord
 from app.publishing.queries import published_complaints
-from tests.helpers import flask_on_sqlite
+from tests.helpers import MIGRATION_DIRECTORY_SQL, flask_on_sqlite
 from tests.publishing.conftest import db_complaint
 from tests.publishing.test_masking import correction_form
 from tests.publishing.test_published_pages import codes_on
@@ -79,7 +79,9 @@ def clinic(published):
     )
 
 
-@pytest.mark.parametrize("query", ["puskes", "PUSK", "sekel antr", "puskesmas"])
+@pytest.mark.parametrize(
+    "query", ["puskes", "PUSK", "sekel antr", "puskesmas", "kelura", "menung antrean"]
+)
 def test_a_word_also_finds_the_words_it_begins(client, clinic, rare, query):
     assert codes_on(client, f"/laporan?q={query}") == {clinic}
 
@@ -108,7 +110,8 @@ def test_a_prefix_matches_a_bounded_number_of_words_in_byte_order(app, hole):
 
 def test_the_index_holds_the_masked_words_only(app, hole):
     words = words_of_complaint(app, hole)
-    assert {"jalan", "lubang", "coblong", "motor", "jatuh"} <= words
+    assert {"jalan", "lubang", "coblong", "motor", "jatuh"} <= words  # stems
+    assert {"berlubang", "lubangnya"} <= words  # as written, normalised
     assert not any("0812" in word or "3456" in word for word in words)
 
 
@@ -162,12 +165,8 @@ def test_a_search_reads_the_index_not_every_text(app, hole, rare):
 def test_the_migration_fills_the_index_from_what_is_published(tmp_path):
     flask_on_sqlite(tmp_path, "db", "upgrade", "d7fba7ed6447")  # the first revision
     connection = sqlite3.connect(tmp_path / "m.db")
+    connection.executescript(MIGRATION_DIRECTORY_SQL)
     connection.executescript("""
-        insert into regions (code, name, level) values ('32', 'Jawa Barat', 1);
-        insert into agencies (id, code, kind, name_id, name_en) values
-            (1, 'KEMENPU', 'ministry', 'Kementerian PU', 'Ministry of Public Works');
-        insert into categories (code, name_id, name_en, central_agency_id, service_level,
-            keywords, position) values ('roads', 'Jalan', 'Roads', 1, 'regency', '', 0);
         insert into complaints (id, tracking_code, type, status, privacy, title, description,
             region_code, category_code, locale, channel, created_at) values
             (1, 'ABCD-EFGH', 'complaint', 'received', 'public', 'Jalan', 'Rusak', '32',
@@ -193,6 +192,31 @@ def test_the_migration_fills_the_index_from_what_is_published(tmp_path):
         "Jalan berlubang", "Sudah dua bulan [NAME_1] menunggu"
     )
     assert {complaint_id for complaint_id, _word in rows} == {1}  # 2 was never published
+
+
+def test_the_migration_adds_the_words_as_written_to_an_older_index(tmp_path):
+    flask_on_sqlite(tmp_path, "db", "upgrade", "f3b5a2c90017")
+    connection = sqlite3.connect(tmp_path / "m.db")
+    connection.executescript(MIGRATION_DIRECTORY_SQL)
+    connection.executescript("""
+        insert into complaints (id, tracking_code, type, status, privacy, title, description,
+            region_code, category_code, locale, channel, created_at, organisation_shown,
+            support_count, version, published_title, published_description) values
+            (1, 'ABCD-EFGH', 'complaint', 'verified', 'public', 'Kelurahan', 'Rusak', '32',
+             'roads', 'id', 'web', '2026-11-27 10:00:00', 0, 1, 1, 'Antrean di kelurahan',
+             'Menunggu lama');
+        -- what the index held before: the stems only
+        insert into published_words (word, complaint_id) values ('antre', 1), ('di', 1),
+            ('lurah', 1), ('tunggu', 1), ('lama', 1);
+    """)
+    connection.commit()
+    connection.close()
+    flask_on_sqlite(tmp_path, "db", "upgrade")
+    connection = sqlite3.connect(tmp_path / "m.db")
+    words = {word for (word,) in connection.execute("select word from published_words")}
+    connection.close()
+    assert {"kelurahan", "antrean", "menunggu", "lurah", "tunggu"} <= words
+    assert words == search.words_of("Antrean di kelurahan", "Menunggu lama")
 
 
 def test_a_list_longer_than_it_counts_says_so(client, publish_numbered, monkeypatch, rare):
