@@ -38,6 +38,7 @@ from app.complaints.operations import create_complaint
 from app.db import utcnow
 from app.directory.models import Agency
 from app.extensions import db
+from app.tracking.models import ComplaintRating
 
 SEED = 4  # issue 4: change it and every tracking code, date and path changes with it
 TOTAL = 200
@@ -452,6 +453,7 @@ class Step:
     at: datetime
     note: str | None = None
     agency: str | None = None  # agency code for a dispatch or forward
+    rating: int | None = None  # the reporter's, when confirming
 
 
 @dataclass
@@ -576,6 +578,8 @@ def _plan_one(
             step.agency = _wrong_agency(text) if path == "forwarded" else text.agency_code
         elif action is Action.FORWARD:
             step.agency = text.agency_code
+        elif action is Action.CONFIRM:  # from its own generator: the plan's stays as it was
+            step.rating = random.Random(result.code).choices(range(1, 6), (1, 1, 2, 4, 3))[0]
         result.steps.append(step)
     return result
 
@@ -688,4 +692,7 @@ def seed(staff: dict[str, User], plans: list[Plan]) -> int:
                     into=made[p.text.same_as] if step.action is Action.MERGE else None,
                     user_id=user_id,
                 )
+                if step.rating is not None:  # as tracking.operations.take stores it
+                    db.session.add(ComplaintRating(complaint_id=complaint.id, score=step.rating))
+                    db.session.flush()
     return len(made)
