@@ -38,7 +38,7 @@ from app.complaints.operations import create_complaint
 from app.db import utcnow
 from app.directory.models import Agency
 from app.extensions import db
-from app.tracking.models import ComplaintRating
+from app.tracking.operations import take
 
 SEED = 4  # issue 4: change it and every tracking code, date and path changes with it
 TOTAL = 200
@@ -683,6 +683,9 @@ def seed(staff: dict[str, User], plans: list[Plan]) -> int:
                     user_id = staff["verifier"].id
                 elif step.actor is Actor.OFFICER:
                     user_id = officers.get(complaint.agency_id)
+                if step.rating is not None:  # the reporter confirms: the event and the rating
+                    take(complaint, step.action, rating=step.rating)
+                    continue
                 act(
                     complaint,
                     step.action,
@@ -692,7 +695,4 @@ def seed(staff: dict[str, User], plans: list[Plan]) -> int:
                     into=made[p.text.same_as] if step.action is Action.MERGE else None,
                     user_id=user_id,
                 )
-                if step.rating is not None:  # as tracking.operations.take stores it
-                    db.session.add(ComplaintRating(complaint_id=complaint.id, score=step.rating))
-                    db.session.flush()
     return len(made)

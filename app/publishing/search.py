@@ -10,9 +10,10 @@ one must match. Only the masked version is indexed, so no search finds a complai
 value it hides.
 
 The words as written (normalised, unstemmed) are indexed too, so that a query word of at
-least MIN_PREFIX letters, which also matches the indexed words that begin with it, finds
-"puskesmas" from "puskes" and "kelurahan" from "kelura" (whose stem is "lurah"), as the old
-`LIKE` did. A query word matches through its stem and through itself as written. The words
+least MIN_PREFIX letters, which as written also matches the indexed words that begin with
+it, finds "puskesmas" from "puskes" and "kelurahan" from "kelura" (whose stem is "lurah"),
+as the old `LIKE` did. A query word matches through its stem and through itself as written
+(stems need no prefix of their own: every word's stem is indexed beside it). The words
 a prefix begins are found first by a skip-scan of the index (one seek per distinct word, at most
 MAX_EXPANSIONS of them, nearest first), then searched like any other words. The index
 column compares bytes (`COLLATE "C"` on PostgreSQL, SQLite's default), so a prefix is a
@@ -60,13 +61,23 @@ def words_of(*texts: str | None) -> set[str]:
 
 def index(complaint: Complaint) -> None:
     """(Re)write `complaint`'s words from its stored published texts. Does not commit."""
-    db.session.execute(delete(PublishedWord).where(PublishedWord.complaint_id == complaint.id))
-    found = words_of(complaint.published_title, complaint.published_description)
+    _rewrite(
+        db.session.connection(),
+        [(complaint.id, complaint.published_title, complaint.published_description)],
+    )
+
+
+def _rewrite(connection: Connection, texts: list[tuple[int, str | None, str | None]]) -> None:
+    """Replace the words of each (complaint id, published title, published description)."""
+    ids = [complaint_id for complaint_id, _title, _description in texts]
+    connection.execute(delete(PublishedWord).where(PublishedWord.complaint_id.in_(ids)))
+    found = [
+        {"word": word, "complaint_id": complaint_id}
+        for complaint_id, title, description in texts
+        for word in sorted(words_of(title, description))
+    ]
     if found:
-        db.session.execute(
-            insert(PublishedWord),
-            [{"word": word, "complaint_id": complaint.id} for word in sorted(found)],
-        )
+        connection.execute(insert(PublishedWord), found)
 
 
 def matching(text: str) -> list[ColumnElement[bool]]:
@@ -107,10 +118,10 @@ _SKIP_SCAN = text("""
 
 
 def _forms_of_query_word(written: str) -> list[str]:
-    """What one query word matches: the forms of its stem and of itself as written."""
-    found = [form for stem in words(written) for form in forms_of(stem[:MAX_WORD])]
-    found += forms_of(written[:MAX_WORD])
-    return list(dict.fromkeys(found))
+    """What one query word matches: its stem, and itself as written with the words it
+    begins (one skip-scan)."""
+    stems = [stem[:MAX_WORD] for stem in words(written)]
+    return list(dict.fromkeys([*stems, *forms_of(written[:MAX_WORD])]))
 
 
 def forms_of(word: str) -> list[str]:
@@ -165,16 +176,8 @@ def reindex_batch(
     ).all()
     if not rows:
         return None
-    ids = [row.id for row in rows]
-    connection.execute(delete(PublishedWord).where(PublishedWord.complaint_id.in_(ids)))
-    found = [
-        {"word": word, "complaint_id": row.id}
-        for row in rows
-        for word in sorted(words_of(row.published_title, row.published_description))
-    ]
-    if found:
-        connection.execute(insert(PublishedWord), found)
-    return ids[-1], len(ids)
+    _rewrite(connection, [tuple(row) for row in rows])
+    return rows[-1].id, len(rows)
 
 
 def reindex_all(batch: int = 500) -> int:
